@@ -1,0 +1,1 @@
+//! Sieve analysis (en cours).
