@@ -1,1 +1,419 @@
-//! (en cours)
+//! Document categories: which parts of a message are invoices, quotes, notarial deeds, RIBs,
+//! bank statements, identity documents, signatures or stamps, payslips.
+//!
+//! The seed lists exactly these as what the attacker harvested. Classification is by keyword
+//! scoring on the file name, the subject and the text (accents and case folded), helped by what
+//! the detectors found (an IBAN makes a RIB document likely, a NIR a payslip). Images are judged
+//! by their role from names, sizes and the surrounding text; no OCR yet.
+
+use serde::Serialize;
+
+use crate::detect::{Detection, Kind};
+
+/// A category of sensitive document. Serialised names are part of the `vigie.scan.v1` contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Invoice,
+    Quote,
+    NotarialDeed,
+    BankDetails,
+    BankStatement,
+    IdentityDocument,
+    SignatureOrStamp,
+    Payslip,
+}
+
+impl Category {
+    /// Every category, in report order.
+    pub const ALL: [Category; 8] = [
+        Category::Invoice,
+        Category::Quote,
+        Category::NotarialDeed,
+        Category::BankDetails,
+        Category::BankStatement,
+        Category::IdentityDocument,
+        Category::SignatureOrStamp,
+        Category::Payslip,
+    ];
+
+    /// The JSON name (`invoice`, `notarial_deed`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Invoice => "invoice",
+            Category::Quote => "quote",
+            Category::NotarialDeed => "notarial_deed",
+            Category::BankDetails => "bank_details",
+            Category::BankStatement => "bank_statement",
+            Category::IdentityDocument => "identity_document",
+            Category::SignatureOrStamp => "signature_or_stamp",
+            Category::Payslip => "payslip",
+        }
+    }
+
+    /// French label for reports.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Category::Invoice => "Factures",
+            Category::Quote => "Devis",
+            Category::NotarialDeed => "Actes notariés, propriété, succession",
+            Category::BankDetails => "RIB et coordonnées bancaires",
+            Category::BankStatement => "Relevés de compte",
+            Category::IdentityDocument => "Pièces d'identité",
+            Category::SignatureOrStamp => "Signatures, cachets et tampons",
+            Category::Payslip => "Bulletins de paie",
+        }
+    }
+}
+
+/// Lower-cases and removes French accents, so « Relevé d'identité » and « RELEVE D'IDENTITE »
+/// match the same keyword. Typographic apostrophes become plain ones.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
+            'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' | 'Á' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+            'î' | 'ï' | 'í' | 'Î' | 'Ï' => 'i',
+            'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            'ÿ' => 'y',
+            '’' | '‘' | '`' => '\'',
+            '\u{a0}' | '\u{202f}' | '_' | '-' => ' ',
+            c => c.to_ascii_lowercase(),
+        };
+        out.push(c);
+    }
+    out
+}
+
+/// Keyword signals of one category: strong ones decide alone, weak ones need company.
+struct Rule {
+    category: Category,
+    name_words: &'static [&'static str],
+    strong: &'static [&'static str],
+    weak: &'static [&'static str],
+    kinds: &'static [Kind],
+}
+
+const RULES: &[Rule] = &[
+    Rule {
+        category: Category::Invoice,
+        name_words: &["facture", "invoice", "fact "],
+        strong: &["facture n", "n de facture", "numero de facture", "date de facture"],
+        weak: &[
+            "facture",
+            "total ttc",
+            "montant ttc",
+            "total ht",
+            "tva ",
+            "echeance",
+            "conditions de paiement",
+            "a regler",
+        ],
+        kinds: &[Kind::FrSiret, Kind::FrVat],
+    },
+    Rule {
+        category: Category::Quote,
+        name_words: &["devis"],
+        strong: &["devis n", "bon pour accord", "validite du devis", "devis estimatif"],
+        weak: &["devis", "total ttc", "montant ht", "proposition", "acompte"],
+        kinds: &[Kind::FrSiret],
+    },
+    Rule {
+        category: Category::NotarialDeed,
+        name_words: &[
+            "acte", "notari", "succession", "heritage", "propriete", "cadastr", "donation",
+        ],
+        strong: &[
+            "office notarial",
+            "acte de vente",
+            "acte authentique",
+            "attestation de propriete",
+            "attestation immobiliere",
+            "compromis de vente",
+            "declaration de succession",
+            "acte de notoriete",
+            "etude de maitre",
+            "par devant maitre",
+        ],
+        weak: &[
+            "notaire",
+            "succession",
+            "heritier",
+            "heritage",
+            "donation",
+            "cadastr",
+            "parcelle",
+            "defunt",
+            "usufruit",
+            "hypotheque",
+        ],
+        kinds: &[],
+    },
+    Rule {
+        category: Category::BankDetails,
+        name_words: &["rib", "iban", "releve d'identite", "coordonnees bancaires"],
+        strong: &[
+            "releve d'identite bancaire",
+            "code banque",
+            "code guichet",
+            "cle rib",
+            "coordonnees bancaires",
+        ],
+        weak: &["rib", "iban", "bic", "titulaire du compte", "domiciliation"],
+        kinds: &[Kind::Iban, Kind::FrRib],
+    },
+    Rule {
+        category: Category::BankStatement,
+        name_words: &["releve de compte", "releve bancaire", "extrait de compte", "releve_"],
+        strong: &[
+            "releve de compte",
+            "extrait de compte",
+            "ancien solde",
+            "nouveau solde",
+            "solde crediteur",
+            "solde debiteur",
+        ],
+        weak: &["solde", "operations", "debit", "credit", "date de valeur", "virement"],
+        kinds: &[Kind::Iban],
+    },
+    Rule {
+        category: Category::IdentityDocument,
+        name_words: &[
+            "cni",
+            "passeport",
+            "passport",
+            "identite",
+            "titre de sejour",
+            "permis de conduire",
+        ],
+        strong: &[
+            "carte nationale d'identite",
+            "passeport n",
+            "titre de sejour",
+            "permis de conduire n",
+            "piece d'identite",
+        ],
+        weak: &["carte d'identite", "passeport", "date de naissance", "nationalite", "nom d'usage"],
+        kinds: &[Kind::IdentityDocumentNumber],
+    },
+    Rule {
+        category: Category::Payslip,
+        name_words: &["bulletin", "fiche de paie", "paie", "salaire"],
+        strong: &[
+            "bulletin de paie",
+            "bulletin de salaire",
+            "salaire brut",
+            "net a payer",
+            "net imposable",
+        ],
+        weak: &["cotisations", "urssaf", "conges payes", "salaire", "employeur", "matricule"],
+        kinds: &[Kind::FrNir],
+    },
+];
+
+/// How much of a long text is looked at: categories show on the first pages.
+const CLASSIFY_PREFIX: usize = 64 * 1024;
+
+/// Classifies one text part (a body or a document attachment).
+///
+/// `name` is the attachment's file name (none for a body), `subject` the message subject (it
+/// counts for bodies only, as a weak signal), `detections` what the detectors found in `text`.
+pub fn classify_text(
+    name: Option<&str>,
+    subject: Option<&str>,
+    text: &str,
+    detections: &[Detection],
+) -> Vec<Category> {
+    let mut prefix_end = text.len().min(CLASSIFY_PREFIX);
+    while !text.is_char_boundary(prefix_end) {
+        prefix_end -= 1;
+    }
+    let body = fold(text.get(..prefix_end).unwrap_or(""));
+    let name = name.map(fold).unwrap_or_default();
+    let subject = if name.is_empty() {
+        subject.map(fold).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let mut out = Vec::new();
+    for rule in RULES {
+        let mut score = 0u32;
+        if rule.name_words.iter().any(|w| contains_word(&name, w)) {
+            score += 3;
+        }
+        if rule.name_words.iter().any(|w| contains_word(&subject, w)) {
+            score += 1;
+        }
+        let strong = rule.strong.iter().filter(|w| body.contains(*w)).count() as u32;
+        let weak = rule
+            .weak
+            .iter()
+            .filter(|w| contains_word(&body, w))
+            .count() as u32;
+        score += 3 * strong.min(2) + weak.min(3);
+        if detections.iter().any(|d| rule.kinds.contains(&d.kind)) {
+            score += 1;
+        }
+        if score >= 3 {
+            out.push(rule.category);
+        }
+    }
+    // A quote is not also an invoice unless it says « facture » on its own.
+    if out.contains(&Category::Quote) && out.contains(&Category::Invoice) {
+        let invoice_strong = RULES[0].strong.iter().any(|w| body.contains(*w))
+            || RULES[0].name_words.iter().any(|w| contains_word(&name, w));
+        if !invoice_strong {
+            out.retain(|c| *c != Category::Invoice);
+        }
+    }
+    out
+}
+
+/// Keyword match at a word start (so « rib » does not match « tribunal »).
+fn contains_word(haystack: &str, word: &str) -> bool {
+    let bytes = haystack.as_bytes();
+    haystack.match_indices(word).any(|(i, _)| {
+        let before_ok = i == 0
+            || bytes
+                .get(i - 1)
+                .is_none_or(|b| !b.is_ascii_alphanumeric());
+        // Short words must also end at a word boundary; longer stems may continue (« notari »).
+        let after_ok = word.len() > 4
+            || bytes
+                .get(i + word.len())
+                .is_none_or(|b| !b.is_ascii_alphabetic());
+        before_ok && after_ok
+    })
+}
+
+/// Judges the role of an image attachment from its name, size and the text around it (the
+/// message body). Returns the category when the image is likely a scanned signature or stamp,
+/// or a scanned identity document.
+pub fn classify_image(name: Option<&str>, size: usize, context: &str) -> Option<Category> {
+    let name = name.map(fold).unwrap_or_default();
+    const SIGNATURE: &[&str] = &["signature", "sign ", "cachet", "tampon", "sceau", "paraphe"];
+    const IDENTITY: &[&str] = &[
+        "cni",
+        "carte identite",
+        "carte d'identite",
+        "identite",
+        "passeport",
+        "passport",
+        "titre de sejour",
+        "permis",
+        "recto",
+        "verso",
+    ];
+    if SIGNATURE.iter().any(|w| contains_word(&name, w)) {
+        return Some(Category::SignatureOrStamp);
+    }
+    if IDENTITY.iter().any(|w| contains_word(&name, w)) {
+        return Some(Category::IdentityDocument);
+    }
+    let context = fold(context.get(..context.len().min(CLASSIFY_PREFIX)).unwrap_or(""));
+    // A generic name (« scan001.jpg ») next to words that say what it is.
+    let photo_sized = size >= 30_000;
+    if photo_sized
+        && [
+            "copie de ma carte d'identite",
+            "copie de la carte d'identite",
+            "piece d'identite",
+            "copie de mon passeport",
+            "copie du passeport",
+            "carte nationale d'identite",
+        ]
+        .iter()
+        .any(|w| context.contains(w))
+    {
+        return Some(Category::IdentityDocument);
+    }
+    if size <= 400_000
+        && [
+            "signature scannee",
+            "ma signature",
+            "la signature du maire",
+            "cachet de la mairie",
+            "tampon de la mairie",
+            "signature et cachet",
+        ]
+        .iter()
+        .any(|w| context.contains(w))
+    {
+        return Some(Category::SignatureOrStamp);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::Confidence;
+
+    fn det(kind: Kind) -> Detection {
+        Detection {
+            kind,
+            value: String::new(),
+            confidence: Confidence::High,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    #[test]
+    fn invoice_by_content() {
+        let text = "FACTURE N° 2023-114\nDate de facture : 12/03/2023\nTotal HT 1 200,00 €\nTVA 20 %\nTotal TTC 1 440,00 €";
+        assert_eq!(classify_text(None, None, text, &[]), vec![Category::Invoice]);
+    }
+
+    #[test]
+    fn quote_is_not_invoice() {
+        let text = "DEVIS N° 88 — validité du devis : 3 mois. Total TTC : 5 400 €. Bon pour accord.";
+        assert_eq!(classify_text(Some("devis_toiture.pdf"), None, text, &[]), vec![Category::Quote]);
+    }
+
+    #[test]
+    fn rib_document() {
+        let text = "RELEVÉ D'IDENTITÉ BANCAIRE\nCode banque Code guichet N° de compte Clé RIB";
+        let cats = classify_text(Some("RIB_SARL_Martin.pdf"), None, text, &[det(Kind::Iban)]);
+        assert!(cats.contains(&Category::BankDetails), "{cats:?}");
+    }
+
+    #[test]
+    fn notarial_and_payslip() {
+        let deed = "Office notarial de Maître Dubois. Acte de vente de la parcelle cadastrée AB 12.";
+        assert!(classify_text(None, None, deed, &[]).contains(&Category::NotarialDeed));
+        let pay = "BULLETIN DE PAIE — Salaire brut 2 100,00 — Net à payer 1 650,12 — N° SS";
+        assert!(classify_text(None, None, pay, &[det(Kind::FrNir)]).contains(&Category::Payslip));
+    }
+
+    #[test]
+    fn ordinary_mail_has_no_category() {
+        let text = "Bonjour, la réunion du conseil municipal aura lieu jeudi à 18 h en salle des fêtes. Cordialement.";
+        assert!(classify_text(None, Some("Conseil municipal"), text, &[]).is_empty());
+        assert!(!contains_word("le tribunal administratif", "rib"));
+    }
+
+    #[test]
+    fn images_by_role() {
+        assert_eq!(
+            classify_image(Some("signature_maire.png"), 12_000, ""),
+            Some(Category::SignatureOrStamp)
+        );
+        assert_eq!(
+            classify_image(Some("Cachet-Mairie.JPG"), 12_000, ""),
+            Some(Category::SignatureOrStamp)
+        );
+        assert_eq!(
+            classify_image(Some("CNI_recto.jpg"), 300_000, ""),
+            Some(Category::IdentityDocument)
+        );
+        assert_eq!(
+            classify_image(Some("scan001.jpg"), 300_000, "Ci-joint la copie de ma carte d'identité."),
+            Some(Category::IdentityDocument)
+        );
+        assert_eq!(classify_image(Some("photo_fete.jpg"), 900_000, "Photos de la fête"), None);
+    }
+}

@@ -10,12 +10,14 @@
 //! - [`extract`]: text extraction from attachments (PDF, DOCX, ODT, XLSX, ODS, HTML, ZIP), with
 //!   limits against bombs;
 //! - [`classify`]: document categories (invoice, notarial deed, RIB, identity document...);
+//! - [`message`]: one message scanned end to end (walk, detect, classify);
 //! - [`mask`]: masking of found values (only the last four characters are ever shown).
 
 pub mod classify;
 pub mod detect;
 pub mod extract;
 pub mod mask;
+pub mod message;
 pub mod mime;
 
 pub use detect::{Confidence, Detection, Detector, Kind};

@@ -1,1 +1,350 @@
-//! (en cours)
+//! The walk over every part of a message: bodies, attachments, nested `message/rfc822`,
+//! archives and office documents, each turned into text (or reported as an image).
+//!
+//! MIME structure, transfer encodings (base64, quoted-printable) and charsets are decoded by
+//! `mail-parser`; this module decides what each part is and how to read it, and names where it
+//! was found (`body`, `attachment:facture.pdf`, `attachment:dossier.zip/rib.pdf`).
+//!
+//! The walk never recurses on multipart structure (mail-parser flattens it), only on nested
+//! messages and archives, and that depth is bounded by [`Limits::max_depth`].
+
+use std::borrow::Cow;
+
+use mail_parser::{MessageParser, MimeHeaders, PartType};
+
+use crate::extract::{self, DocumentKind, ExtractError, Limits};
+
+/// Header facts of a message, for the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageMeta {
+    pub message_id: Option<String>,
+    pub subject: Option<String>,
+    pub from: Option<String>,
+    /// `Date:` header as seconds since the Unix epoch (UTC), when present and valid.
+    pub date: Option<i64>,
+}
+
+/// What a part turned out to hold.
+#[derive(Debug)]
+pub enum Content<'a> {
+    /// Readable text: a body, or the text extracted from a document.
+    Text { text: Cow<'a, str>, kind: DocumentKind },
+    /// An image: reported by role, not read (no OCR).
+    Image { media_type: String, size: usize },
+    /// A part that could not be read, with the French reason.
+    Unreadable { reason: String },
+}
+
+/// One part met during the walk.
+#[derive(Debug)]
+pub struct Part<'a> {
+    /// `body` or `attachment:NAME[/INNER...]`.
+    pub location: String,
+    /// The attachment's file name, when it has one.
+    pub name: Option<String>,
+    pub content: Content<'a>,
+}
+
+/// Parses `raw` and calls `visit` for every part, in order. Returns the top-level header facts.
+///
+/// Bytes that are not a message at all (no headers) are read as one plain-text body, so nothing
+/// goes unscanned.
+pub fn walk(raw: &[u8], limits: &Limits, visit: &mut dyn FnMut(Part<'_>)) -> MessageMeta {
+    let parser = MessageParser::default();
+    let parsed = parser.parse(raw).filter(|m| {
+        !(m.text_body.is_empty() && m.html_body.is_empty() && m.attachments.is_empty())
+    });
+    let Some(message) = parsed else {
+        visit(Part {
+            location: "body".into(),
+            name: None,
+            content: Content::Text {
+                text: Cow::Owned(extract::decode_text(raw)),
+                kind: DocumentKind::PlainText,
+            },
+        });
+        return MessageMeta::default();
+    };
+    let meta = meta_of(&message);
+    let mut budget = limits.max_archive_bytes;
+    walk_message(&message, "", 0, limits, &mut budget, visit);
+    meta
+}
+
+fn meta_of(message: &mail_parser::Message<'_>) -> MessageMeta {
+    MessageMeta {
+        message_id: message.message_id().map(|id| format!("<{id}>")),
+        subject: message.subject().map(str::to_owned),
+        from: message.from().and_then(|a| a.first()).and_then(|a| {
+            a.address()
+                .map(str::to_owned)
+                .or_else(|| a.name().map(str::to_owned))
+        }),
+        date: message.date().map(|d| d.to_timestamp()),
+    }
+}
+
+fn walk_message(
+    message: &mail_parser::Message<'_>,
+    prefix: &str,
+    depth: usize,
+    limits: &Limits,
+    budget: &mut u64,
+    visit: &mut dyn FnMut(Part<'_>),
+) {
+    let body_location = if prefix.is_empty() {
+        "body".to_owned()
+    } else {
+        prefix.trim_end_matches('/').to_owned()
+    };
+    // Text bodies first; HTML bodies that are not also listed as text (an HTML-only mail, or
+    // the HTML side of an alternative whose content may differ) are converted and read too.
+    let mut seen_body = Vec::new();
+    for &id in message.text_body.iter().chain(message.html_body.iter()) {
+        if seen_body.contains(&id) {
+            continue;
+        }
+        seen_body.push(id);
+        let Some(part) = message.parts.get(id as usize) else {
+            continue;
+        };
+        let text = match &part.body {
+            PartType::Text(t) => Cow::Borrowed(t.as_ref()),
+            PartType::Html(h) => Cow::Owned(extract::html_to_text(h)),
+            _ => continue,
+        };
+        let kind = if matches!(part.body, PartType::Html(_)) {
+            DocumentKind::Html
+        } else {
+            DocumentKind::PlainText
+        };
+        visit(Part {
+            location: body_location.clone(),
+            name: None,
+            content: Content::Text { text, kind },
+        });
+    }
+    for (index, &id) in message.attachments.iter().enumerate() {
+        let Some(part) = message.parts.get(id as usize) else {
+            continue;
+        };
+        if seen_body.contains(&id) {
+            continue;
+        }
+        let name = part
+            .attachment_name()
+            .map(sanitize_name)
+            .filter(|n| !n.is_empty());
+        let display = name
+            .clone()
+            .unwrap_or_else(|| format!("pièce jointe {}", index + 1));
+        let location = if prefix.is_empty() {
+            format!("attachment:{display}")
+        } else {
+            format!("{prefix}{display}")
+        };
+        let media_type = part
+            .content_type()
+            .map(|ct| {
+                format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase()
+            })
+            .unwrap_or_default();
+        match &part.body {
+            PartType::Text(t) => visit(Part {
+                location,
+                name,
+                content: Content::Text {
+                    text: Cow::Borrowed(t.as_ref()),
+                    kind: DocumentKind::PlainText,
+                },
+            }),
+            PartType::Html(h) => visit(Part {
+                location,
+                name,
+                content: Content::Text {
+                    text: Cow::Owned(extract::html_to_text(h)),
+                    kind: DocumentKind::Html,
+                },
+            }),
+            PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
+                walk_document(
+                    bytes, &media_type, name, location, depth, limits, budget, visit,
+                );
+            }
+            PartType::Message(nested) => {
+                if depth + 1 > limits.max_depth {
+                    visit(unreadable(location, name, &ExtractError::TooDeep));
+                } else {
+                    let nested_prefix = format!("{location}/");
+                    walk_message(nested, &nested_prefix, depth + 1, limits, budget, visit);
+                }
+            }
+            PartType::Multipart(_) => {}
+        }
+    }
+}
+
+/// Reads one document (an attachment or an archive entry) by its sniffed kind.
+#[allow(clippy::too_many_arguments)]
+fn walk_document(
+    bytes: &[u8],
+    media_type: &str,
+    name: Option<String>,
+    location: String,
+    depth: usize,
+    limits: &Limits,
+    budget: &mut u64,
+    visit: &mut dyn FnMut(Part<'_>),
+) {
+    let kind = extract::sniff(media_type, name.as_deref(), bytes);
+    if bytes.len() > limits.max_part_bytes && kind != DocumentKind::Image {
+        let err = ExtractError::TooLarge {
+            size: bytes.len() as u64,
+            limit: limits.max_part_bytes as u64,
+        };
+        visit(unreadable(location, name, &err));
+        return;
+    }
+    let text = match kind {
+        DocumentKind::Image => {
+            visit(Part {
+                location,
+                name,
+                content: Content::Image {
+                    media_type: media_type.to_owned(),
+                    size: bytes.len(),
+                },
+            });
+            return;
+        }
+        DocumentKind::PlainText => Ok(extract::decode_text(bytes)),
+        DocumentKind::Html => Ok(extract::html_to_text(&extract::decode_text(bytes))),
+        DocumentKind::Pdf => extract::pdf_text(bytes, limits),
+        DocumentKind::Docx | DocumentKind::Xlsx | DocumentKind::Pptx | DocumentKind::OpenDocument => {
+            extract::office_text(kind, bytes, limits, budget)
+        }
+        DocumentKind::Message => {
+            if depth + 1 > limits.max_depth {
+                Err(ExtractError::TooDeep)
+            } else {
+                match MessageParser::default().parse(bytes) {
+                    Some(nested) => {
+                        walk_message(&nested, &format!("{location}/"), depth + 1, limits, budget, visit);
+                        return;
+                    }
+                    None => Ok(extract::decode_text(bytes)),
+                }
+            }
+        }
+        DocumentKind::Zip => {
+            if depth + 1 > limits.max_depth {
+                Err(ExtractError::TooDeep)
+            } else {
+                match extract::zip_entries(bytes, limits, budget, |_| true) {
+                    Ok(entries) => {
+                        for entry in entries {
+                            let inner_name = sanitize_name(&entry.name);
+                            let inner_location = format!("{location}/{inner_name}");
+                            walk_document(
+                                &entry.bytes,
+                                "",
+                                Some(inner_name),
+                                inner_location,
+                                depth + 1,
+                                limits,
+                                budget,
+                                visit,
+                            );
+                        }
+                        return;
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+        DocumentKind::Other => return,
+    };
+    match text {
+        Ok(text) => visit(Part {
+            location,
+            name,
+            content: Content::Text {
+                text: Cow::Owned(text),
+                kind,
+            },
+        }),
+        Err(e) => visit(unreadable(location, name, &e)),
+    }
+}
+
+fn unreadable<'a>(location: String, name: Option<String>, err: &ExtractError) -> Part<'a> {
+    Part {
+        location,
+        name,
+        content: Content::Unreadable {
+            reason: err.to_string(),
+        },
+    }
+}
+
+/// File names come from the sender: keep them printable and short. Control characters are
+/// dropped (escaping for HTML happens at rendering, not here).
+fn sanitize_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(raw: &[u8]) -> (MessageMeta, Vec<(String, String)>) {
+        let mut parts = Vec::new();
+        let meta = walk(raw, &Limits::default(), &mut |p| {
+            let what = match p.content {
+                Content::Text { text, .. } => format!("text:{}", text.trim()),
+                Content::Image { size, .. } => format!("image:{size}"),
+                Content::Unreadable { reason } => format!("unreadable:{reason}"),
+            };
+            parts.push((p.location, what));
+        });
+        (meta, parts)
+    }
+
+    #[test]
+    fn plain_body_and_encoded_attachment() {
+        let raw = b"From: Jean <jean@example.fr>\r\nTo: mairie@example.fr\r\nSubject: =?utf-8?q?RIB_pour_la_r=C3=A9gie?=\r\nMessage-ID: <abc@example.fr>\r\nDate: Tue, 12 Mar 2019 10:00:00 +0100\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nVoici mon RIB, merci de le transmettre =E0 la tr=E9sorerie.\r\n--XX\r\nContent-Type: text/plain; name=\"rib.txt\"\r\nContent-Disposition: attachment; filename=\"rib.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\nSUJBTiBGUjc2\r\n--XX--\r\n";
+        let (meta, parts) = collect(raw);
+        assert_eq!(meta.subject.as_deref(), Some("RIB pour la régie"));
+        assert_eq!(meta.message_id.as_deref(), Some("<abc@example.fr>"));
+        assert_eq!(meta.date, Some(1552381200));
+        assert_eq!(parts[0].0, "body");
+        assert!(parts[0].1.contains("à la trésorerie"), "{parts:?}");
+        assert_eq!(parts[1], ("attachment:rib.txt".into(), "text:IBAN FR76".into()));
+    }
+
+    #[test]
+    fn nested_message_is_walked() {
+        let raw = b"Subject: Fwd\r\nContent-Type: multipart/mixed; boundary=A\r\n\r\n--A\r\nContent-Type: text/plain\r\n\r\nvoir ci-dessous\r\n--A\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"origine.eml\"\r\n\r\nSubject: RIB\r\nContent-Type: text/plain\r\n\r\nIBAN interne\r\n--A--\r\n";
+        let (_, parts) = collect(raw);
+        assert!(
+            parts.iter().any(|(l, t)| l == "attachment:origine.eml" && t.contains("IBAN interne")),
+            "{parts:?}"
+        );
+    }
+
+    #[test]
+    fn not_a_message_is_still_read() {
+        let (_, parts) = collect(b"\xff\xfe juste du texte IBAN");
+        assert!(!parts.is_empty());
+    }
+
+    #[test]
+    fn control_characters_leave_names() {
+        assert_eq!(sanitize_name("rib\u{0}\n.pdf "), "rib.pdf");
+    }
+}

@@ -1,0 +1,146 @@
+//! One message, scanned: what sensitive values and documents it holds, and where.
+//!
+//! This ties the MIME walk, the detectors and the classifier together. It is the unit the scan
+//! pipeline (in `vigie-mail`) runs over every message of a mailbox, and the target of the
+//! `mime_walk` fuzzer.
+
+use std::collections::HashSet;
+
+use crate::classify::{self, Category};
+use crate::detect::{Detection, Detector};
+use crate::extract::Limits;
+use crate::mime::{self, Content, MessageMeta};
+
+/// A sensitive value and the part it was found in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatedDetection {
+    pub location: String,
+    pub detection: Detection,
+}
+
+/// A sensitive document and the part it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatedDocument {
+    pub location: String,
+    pub category: Category,
+}
+
+/// An image attachment (reported by role; its content is not read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImagePart {
+    pub location: String,
+    pub name: Option<String>,
+    pub size: usize,
+}
+
+/// A part that could not be read, with the French reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartProblem {
+    pub location: String,
+    pub reason: String,
+}
+
+/// Everything found in one message.
+#[derive(Debug, Clone, Default)]
+pub struct MessageScan {
+    pub meta: MessageMeta,
+    /// Unique per (location, kind, value): the HTML and text sides of one mail count once.
+    pub findings: Vec<LocatedDetection>,
+    pub documents: Vec<LocatedDocument>,
+    pub images: Vec<ImagePart>,
+    pub problems: Vec<PartProblem>,
+}
+
+/// Scans one raw message (RFC 5322 bytes).
+pub fn scan_message(raw: &[u8], detector: &Detector, limits: &Limits) -> MessageScan {
+    let mut scan = MessageScan::default();
+    let mut seen_values: HashSet<(String, crate::Kind, String)> = HashSet::new();
+    let mut seen_docs: HashSet<(String, Category)> = HashSet::new();
+    let mut detections = Vec::new();
+    // Body text is kept (bounded) to give context to image attachments that come after it.
+    let mut body_context = String::new();
+    let mut pending_images: Vec<ImagePart> = Vec::new();
+
+    let meta = mime::walk(raw, limits, &mut |part| match part.content {
+        Content::Text { text, .. } => {
+            detections.clear();
+            detector.scan(&text, &mut detections);
+            if part.location == "body" && body_context.len() < 16 * 1024 {
+                body_context.push_str(text.get(..text.len().min(16 * 1024)).unwrap_or(""));
+            }
+            // The subject is only known once the walk is over; it is used below.
+            let categories =
+                classify::classify_text(part.name.as_deref(), None, &text, &detections);
+            for d in detections.drain(..) {
+                if seen_values.insert((part.location.clone(), d.kind, d.value.clone())) {
+                    scan.findings.push(LocatedDetection {
+                        location: part.location.clone(),
+                        detection: d,
+                    });
+                }
+            }
+            for category in categories {
+                if seen_docs.insert((part.location.clone(), category)) {
+                    scan.documents.push(LocatedDocument {
+                        location: part.location.clone(),
+                        category,
+                    });
+                }
+            }
+        }
+        Content::Image { size, .. } => pending_images.push(ImagePart {
+            location: part.location,
+            name: part.name,
+            size,
+        }),
+        Content::Unreadable { reason } => scan.problems.push(PartProblem {
+            location: part.location,
+            reason,
+        }),
+    });
+    if let Some(s) = &meta.subject {
+        // The subject is part of what an attacker reads: « Mon mot de passe : ... » happens.
+        detections.clear();
+        detector.scan(s, &mut detections);
+        for d in detections.drain(..) {
+            if seen_values.insert(("subject".into(), d.kind, d.value.clone())) {
+                scan.findings.push(LocatedDetection {
+                    location: "subject".into(),
+                    detection: d,
+                });
+            }
+        }
+        // A body with no category of its own may still be named by the subject (« Facture »).
+        if !scan.documents.iter().any(|d| d.location == "body") {
+            let body_hits: Vec<Detection> = scan
+                .findings
+                .iter()
+                .filter(|f| f.location == "body")
+                .map(|f| f.detection.clone())
+                .collect();
+            for category in classify::classify_text(None, Some(s), &body_context, &body_hits) {
+                if seen_docs.insert(("body".into(), category)) {
+                    scan.documents.push(LocatedDocument {
+                        location: "body".into(),
+                        category,
+                    });
+                }
+            }
+        }
+        body_context.push('\n');
+        body_context.push_str(s);
+    }
+    for image in pending_images {
+        if let Some(category) = classify::classify_image(image.name.as_deref(), image.size, &body_context)
+            && seen_docs.insert((image.location.clone(), category))
+        {
+            scan.documents.push(LocatedDocument {
+                location: image.location.clone(),
+                category,
+            });
+        }
+        scan.images.push(image);
+    }
+    scan.meta = meta;
+    scan
+}
