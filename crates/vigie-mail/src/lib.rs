@@ -5,5 +5,10 @@
 //! runs the detectors of [`vigie_scan`] over every message, and the reports (text, JSON, HTML).
 
 pub mod audit;
+pub mod error;
 pub mod net;
+pub mod scan;
 pub mod sieve;
+pub mod source;
+
+pub use error::Error;

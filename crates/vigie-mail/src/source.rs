@@ -1,0 +1,248 @@
+//! Local message sources: a Maildir tree, an mbox file, `.eml` files or directories.
+//!
+//! Each source hands messages one at a time to a callback, so a whole mailbox never sits in
+//! memory. Files are only read, never moved or renamed (a Maildir message keeps its flags).
+//! Folder names follow what a person sees in a webmail: `INBOX`, `Archives/2019`.
+
+use std::fs;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::scan::RawMessage;
+
+/// Reads every message of the Maildir tree at `root` (Maildir++ `.Folder.Sub` or nested
+/// `Folder/Sub` layouts), folders sorted by name, messages by file name. `folder_filter`
+/// restricts to one folder (exact name as shown in the report).
+///
+/// Files that cannot be read are listed in the returned vector (French reasons), the others
+/// are still read.
+pub fn read_maildir(
+    root: &Path,
+    folder_filter: Option<&str>,
+    f: &mut dyn FnMut(RawMessage),
+) -> Result<Vec<String>, Error> {
+    let meta = fs::metadata(root).map_err(|e| Error::read(root, &e))?;
+    if !meta.is_dir() {
+        return Err(Error::NotMaildir {
+            path: root.to_path_buf(),
+        });
+    }
+    let mut folders = Vec::new();
+    collect_maildir_folders(root, root, &mut folders, 0);
+    if folders.is_empty() {
+        return Err(Error::NotMaildir {
+            path: root.to_path_buf(),
+        });
+    }
+    folders.sort();
+    let mut skipped = Vec::new();
+    for (name, dir) in folders {
+        if folder_filter.is_some_and(|wanted| wanted != name) {
+            continue;
+        }
+        let mut files = Vec::new();
+        for sub in ["cur", "new"] {
+            if let Ok(entries) = fs::read_dir(dir.join(sub)) {
+                files.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_file()));
+            }
+        }
+        files.sort();
+        for path in files {
+            match fs::read(&path) {
+                Ok(bytes) => f(RawMessage {
+                    folder: name.clone(),
+                    key: path.display().to_string(),
+                    bytes,
+                }),
+                Err(e) => skipped.push(format!("{} : {}", path.display(), io_reason(&e))),
+            }
+        }
+    }
+    Ok(skipped)
+}
+
+fn collect_maildir_folders(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: usize) {
+    // Deep enough for any real folder tree, and a guard against symlink loops.
+    if depth > 16 {
+        return;
+    }
+    if dir.join("cur").is_dir() || dir.join("new").is_dir() {
+        out.push((folder_name(root, dir), dir.to_path_buf()));
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if matches!(name, "cur" | "new" | "tmp") || !path.is_dir() {
+            continue;
+        }
+        collect_maildir_folders(root, &path, out, depth + 1);
+    }
+}
+
+/// `root` → `INBOX`; `root/.Archives.2019` → `Archives/2019`; `root/Archives/2019` → same.
+fn folder_name(root: &Path, dir: &Path) -> String {
+    let Ok(rel) = dir.strip_prefix(root) else {
+        return dir.display().to_string();
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .flat_map(|p| {
+            if let Some(maildirpp) = p.strip_prefix('.') {
+                maildirpp.split('.').map(str::to_owned).collect::<Vec<_>>()
+            } else {
+                vec![p]
+            }
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        "INBOX".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Reads every message of an mbox file (mboxo, mboxrd), streaming.
+pub fn read_mbox(path: &Path, f: &mut dyn FnMut(RawMessage)) -> Result<Vec<String>, Error> {
+    let file = fs::File::open(path).map_err(|e| Error::read(path, &e))?;
+    let folder = path.display().to_string();
+    let mut skipped = Vec::new();
+    let iter = mail_parser::mailbox::mbox::MessageIterator::new(BufReader::new(file));
+    for (index, message) in iter.enumerate() {
+        match message {
+            Ok(m) => f(RawMessage {
+                folder: folder.clone(),
+                key: format!("{}", index + 1),
+                bytes: m.unwrap_contents(),
+            }),
+            Err(e) => {
+                skipped.push(format!("{} (message {}) : {}", folder, index + 1, io_reason(&e)));
+                break;
+            }
+        }
+    }
+    Ok(skipped)
+}
+
+/// Reads `.eml` files: each path is a file, or a directory searched recursively for `*.eml`.
+pub fn read_eml(paths: &[PathBuf], f: &mut dyn FnMut(RawMessage)) -> Result<Vec<String>, Error> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = fs::metadata(path).map_err(|e| Error::read(path, &e))?;
+        if meta.is_dir() {
+            collect_eml(path, &mut files, 0);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    let mut skipped = Vec::new();
+    for path in files {
+        match fs::read(&path) {
+            Ok(bytes) => f(RawMessage {
+                folder: path
+                    .parent()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                key: path.display().to_string(),
+                bytes,
+            }),
+            Err(e) => skipped.push(format!("{} : {}", path.display(), io_reason(&e))),
+        }
+    }
+    Ok(skipped)
+}
+
+fn collect_eml(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_eml(&path, out, depth + 1);
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("eml"))
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// A short French reason for an I/O error (no path: the caller names it).
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "fichier ou dossier introuvable".into(),
+        std::io::ErrorKind::PermissionDenied => "accès refusé (droits insuffisants)".into(),
+        std::io::ErrorKind::InvalidData => "contenu illisible".into(),
+        _ => format!("erreur de lecture ({e})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_are_human() {
+        let root = Path::new("/m");
+        assert_eq!(folder_name(root, Path::new("/m")), "INBOX");
+        assert_eq!(folder_name(root, Path::new("/m/.Archives.2019")), "Archives/2019");
+        assert_eq!(folder_name(root, Path::new("/m/Archives/2019")), "Archives/2019");
+    }
+
+    #[test]
+    fn reads_maildir_and_eml_and_mbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("mail");
+        for sub in ["cur", "new", "tmp", ".Sent/cur", ".Sent/new", ".Sent/tmp"] {
+            fs::create_dir_all(root.join(sub)).unwrap();
+        }
+        fs::write(root.join("cur/1:2,S"), b"Subject: a\r\n\r\nx").unwrap();
+        fs::write(root.join("new/2"), b"Subject: b\r\n\r\ny").unwrap();
+        fs::write(root.join(".Sent/cur/3:2,S"), b"Subject: c\r\n\r\nz").unwrap();
+        let mut seen = Vec::new();
+        let skipped = read_maildir(&root, None, &mut |m| seen.push(m.folder)).unwrap();
+        assert!(skipped.is_empty());
+        assert_eq!(seen, vec!["INBOX", "INBOX", "Sent"]);
+        // Only read: the flagged name is still there.
+        assert!(root.join("cur/1:2,S").exists());
+
+        let mut only_sent = 0;
+        read_maildir(&root, Some("Sent"), &mut |_| only_sent += 1).unwrap();
+        assert_eq!(only_sent, 1);
+
+        let mbox = dir.path().join("box.mbox");
+        fs::write(
+            &mbox,
+            b"From a@b Mon Jan  1 00:00:00 2024\nSubject: 1\n\nun\n\nFrom c@d Mon Jan  1 00:00:00 2024\nSubject: 2\n\n>From here\n",
+        )
+        .unwrap();
+        let mut n = 0;
+        read_mbox(&mbox, &mut |_| n += 1).unwrap();
+        assert_eq!(n, 2);
+
+        fs::write(dir.path().join("x.eml"), b"Subject: e\r\n\r\nbody").unwrap();
+        let mut n = 0;
+        read_eml(&[dir.path().to_path_buf()], &mut |_| n += 1).unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn missing_path_is_a_french_error() {
+        let err = read_maildir(Path::new("/nulle/part"), None, &mut |_| {}).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("/nulle/part") && text.contains("introuvable"), "{text}");
+    }
+}
