@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod error;
 pub mod net;
+pub mod report;
 pub mod scan;
 pub mod sieve;
 pub mod source;

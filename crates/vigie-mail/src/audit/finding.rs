@@ -1,9 +1,9 @@
 //! One audit finding, as serialised in the `vigie.audit.v1` JSON contract.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How serious a finding is, from the point of view of a commune whose mail could leak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,
@@ -32,7 +32,7 @@ impl Severity {
 /// `detail` and `remediation` are plain French for a secrétaire de mairie; `detail` names the
 /// concrete thing (script, line, target address, condition). `evidence` carries the same facts
 /// in machine-readable form. No secret ever goes into any field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditFinding {
     pub id: String,
     pub severity: Severity,

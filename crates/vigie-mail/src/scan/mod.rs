@@ -7,6 +7,7 @@
 //! scanned, and only the masked records are kept.
 
 pub mod model;
+pub mod state;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
