@@ -24,6 +24,14 @@ pub enum Error {
     )]
     StateWrite { path: PathBuf, reason: String },
 
+    /// A network connector failed (connection, authentication, TLS, protocol).
+    #[error(transparent)]
+    Net(#[from] crate::net::NetError),
+
+    /// The account address is not a valid `imaps://` or `imap://` URL.
+    #[error(transparent)]
+    Account(#[from] crate::net::AccountUrlError),
+
     /// A report or output file could not be written.
     #[error("Impossible d'écrire « {path} » : {reason}. Vérifiez le dossier et l'espace disque.")]
     Write { path: PathBuf, reason: String },
@@ -42,6 +50,8 @@ impl Error {
         match self {
             Error::Read { .. } | Error::NotMaildir { .. } => 2,
             Error::StateWrite { .. } | Error::Write { .. } => 7,
+            Error::Net(e) => e.exit_code(),
+            Error::Account(e) => e.exit_code(),
         }
     }
 }

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::scan::RawMessage;
 
+/// The callback returns `false` to stop early (interruption).
+///
 /// Reads every message of the Maildir tree at `root` (Maildir++ `.Folder.Sub` or nested
 /// `Folder/Sub` layouts), folders sorted by name, messages by file name. `folder_filter`
 /// restricts to one folder (exact name as shown in the report).
@@ -20,7 +22,7 @@ use crate::scan::RawMessage;
 pub fn read_maildir(
     root: &Path,
     folder_filter: Option<&str>,
-    f: &mut dyn FnMut(RawMessage),
+    f: &mut dyn FnMut(RawMessage) -> bool,
 ) -> Result<Vec<String>, Error> {
     let meta = fs::metadata(root).map_err(|e| Error::read(root, &e))?;
     if !meta.is_dir() {
@@ -50,11 +52,16 @@ pub fn read_maildir(
         files.sort();
         for path in files {
             match fs::read(&path) {
-                Ok(bytes) => f(RawMessage {
-                    folder: name.clone(),
-                    key: path.display().to_string(),
-                    bytes,
-                }),
+                Ok(bytes) => {
+                    let go_on = f(RawMessage {
+                        folder: name.clone(),
+                        key: path.display().to_string(),
+                        bytes,
+                    });
+                    if !go_on {
+                        return Ok(skipped);
+                    }
+                }
                 Err(e) => skipped.push(format!("{} : {}", path.display(), io_reason(&e))),
             }
         }
@@ -110,18 +117,23 @@ fn folder_name(root: &Path, dir: &Path) -> String {
 }
 
 /// Reads every message of an mbox file (mboxo, mboxrd), streaming.
-pub fn read_mbox(path: &Path, f: &mut dyn FnMut(RawMessage)) -> Result<Vec<String>, Error> {
+pub fn read_mbox(path: &Path, f: &mut dyn FnMut(RawMessage) -> bool) -> Result<Vec<String>, Error> {
     let file = fs::File::open(path).map_err(|e| Error::read(path, &e))?;
     let folder = path.display().to_string();
     let mut skipped = Vec::new();
     let iter = mail_parser::mailbox::mbox::MessageIterator::new(BufReader::new(file));
     for (index, message) in iter.enumerate() {
         match message {
-            Ok(m) => f(RawMessage {
-                folder: folder.clone(),
-                key: format!("{}", index + 1),
-                bytes: m.unwrap_contents(),
-            }),
+            Ok(m) => {
+                let go_on = f(RawMessage {
+                    folder: folder.clone(),
+                    key: format!("{}", index + 1),
+                    bytes: m.unwrap_contents(),
+                });
+                if !go_on {
+                    break;
+                }
+            }
             Err(e) => {
                 skipped.push(format!("{} (message {}) : {}", folder, index + 1, io_reason(&e)));
                 break;
@@ -132,7 +144,7 @@ pub fn read_mbox(path: &Path, f: &mut dyn FnMut(RawMessage)) -> Result<Vec<Strin
 }
 
 /// Reads `.eml` files: each path is a file, or a directory searched recursively for `*.eml`.
-pub fn read_eml(paths: &[PathBuf], f: &mut dyn FnMut(RawMessage)) -> Result<Vec<String>, Error> {
+pub fn read_eml(paths: &[PathBuf], f: &mut dyn FnMut(RawMessage) -> bool) -> Result<Vec<String>, Error> {
     let mut files = Vec::new();
     for path in paths {
         let meta = fs::metadata(path).map_err(|e| Error::read(path, &e))?;
@@ -146,14 +158,19 @@ pub fn read_eml(paths: &[PathBuf], f: &mut dyn FnMut(RawMessage)) -> Result<Vec<
     let mut skipped = Vec::new();
     for path in files {
         match fs::read(&path) {
-            Ok(bytes) => f(RawMessage {
-                folder: path
-                    .parent()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
-                key: path.display().to_string(),
-                bytes,
-            }),
+            Ok(bytes) => {
+                let go_on = f(RawMessage {
+                    folder: path
+                        .parent()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    key: path.display().to_string(),
+                    bytes,
+                });
+                if !go_on {
+                    break;
+                }
+            }
             Err(e) => skipped.push(format!("{} : {}", path.display(), io_reason(&e))),
         }
     }
@@ -213,14 +230,22 @@ mod tests {
         fs::write(root.join("new/2"), b"Subject: b\r\n\r\ny").unwrap();
         fs::write(root.join(".Sent/cur/3:2,S"), b"Subject: c\r\n\r\nz").unwrap();
         let mut seen = Vec::new();
-        let skipped = read_maildir(&root, None, &mut |m| seen.push(m.folder)).unwrap();
+        let skipped = read_maildir(&root, None, &mut |m| {
+            seen.push(m.folder);
+            true
+        })
+        .unwrap();
         assert!(skipped.is_empty());
         assert_eq!(seen, vec!["INBOX", "INBOX", "Sent"]);
         // Only read: the flagged name is still there.
         assert!(root.join("cur/1:2,S").exists());
 
         let mut only_sent = 0;
-        read_maildir(&root, Some("Sent"), &mut |_| only_sent += 1).unwrap();
+        read_maildir(&root, Some("Sent"), &mut |_| {
+            only_sent += 1;
+            true
+        })
+        .unwrap();
         assert_eq!(only_sent, 1);
 
         let mbox = dir.path().join("box.mbox");
@@ -230,18 +255,26 @@ mod tests {
         )
         .unwrap();
         let mut n = 0;
-        read_mbox(&mbox, &mut |_| n += 1).unwrap();
+        read_mbox(&mbox, &mut |_| {
+            n += 1;
+            true
+        })
+        .unwrap();
         assert_eq!(n, 2);
 
         fs::write(dir.path().join("x.eml"), b"Subject: e\r\n\r\nbody").unwrap();
         let mut n = 0;
-        read_eml(&[dir.path().to_path_buf()], &mut |_| n += 1).unwrap();
+        read_eml(&[dir.path().to_path_buf()], &mut |_| {
+            n += 1;
+            true
+        })
+        .unwrap();
         assert_eq!(n, 1);
     }
 
     #[test]
     fn missing_path_is_a_french_error() {
-        let err = read_maildir(Path::new("/nulle/part"), None, &mut |_| {}).unwrap_err();
+        let err = read_maildir(Path::new("/nulle/part"), None, &mut |_| true).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("/nulle/part") && text.contains("introuvable"), "{text}");
     }

@@ -1,1 +1,31 @@
-fn main() {}
+//! `vigie`, the command-line shell over the Vigie libraries: it parses arguments, reads
+//! passwords, shows progress and turns errors into French sentences and exit statuses
+//! (docs/EXIT_CODES.md). No business logic lives here.
+
+mod cli;
+mod exit;
+mod mail;
+mod mail_imap;
+mod progress;
+
+use clap::Parser;
+
+fn main() {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => exit::clap_error(err),
+    };
+    let result = match cli.command {
+        cli::Command::Mail(cli::MailCommand::Scan(args)) => mail::scan(&args, cli.data_dir.as_deref()),
+        cli::Command::Mail(cli::MailCommand::Audit(args)) => {
+            mail::audit(&args, cli.data_dir.as_deref())
+        }
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(failure) => {
+            eprintln!("vigie : {}", failure.message);
+            std::process::exit(failure.code);
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub mod exposure;
 pub mod finding;
 pub mod password;
 pub mod provider;
+pub mod run;
 
 use serde::{Deserialize, Serialize};
 

@@ -6,6 +6,7 @@
 //! source blocks when the workers are busy), a message's bytes are dropped as soon as it is
 //! scanned, and only the masked records are kept.
 
+pub mod imap;
 pub mod model;
 pub mod state;
 

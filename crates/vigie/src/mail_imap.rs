@@ -1,0 +1,182 @@
+//! The IMAP side of `vigie mail scan` and `vigie mail audit`: account URL, password, connection,
+//! then the library's scan and audit.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use vigie_mail::audit::AuditReport;
+use vigie_mail::audit::run::{AuditOptions, audit_account as run_audit};
+use vigie_mail::net::imap::blocking::Imap;
+use vigie_mail::net::{AccountUrl, ImapOptions};
+use vigie_mail::scan::state::{ScanState, state_path};
+use vigie_mail::scan::{self, ScanOptions, ScanPool};
+
+use crate::cli::{AuditArgs, ConnectArgs, Format, ScanArgs};
+use crate::exit::{self, Failure};
+use crate::mail::{PartialFailure, SourceResult, read_password};
+use crate::progress::{Counters, Progress};
+
+fn parse_account(text: &str) -> Result<AccountUrl, Failure> {
+    AccountUrl::parse(text).map_err(|e| Failure::new(e.exit_code(), e.to_string()))
+}
+
+fn imap_options(connect: &ConnectArgs) -> ImapOptions {
+    ImapOptions {
+        timeout: Duration::from_secs(connect.timeout.max(1)),
+        insecure_plaintext: connect.insecure_plaintext,
+        ca_file: connect.ca_file.clone(),
+    }
+}
+
+fn warn_plaintext(imap: &Imap) {
+    if imap.info().plaintext {
+        eprintln!(
+            "vigie : attention, connexion NON CHIFFRÉE (--insecure-plaintext) : le mot de passe \
+             et les messages circulent en clair."
+        );
+    }
+}
+
+/// `vigie mail scan imaps://…`.
+pub fn scan_account(
+    account_text: &str,
+    args: &ScanArgs,
+    data_dir: &Path,
+    _options: &ScanOptions,
+    pool: &ScanPool,
+    counters: &Arc<Counters>,
+    interrupted: &Arc<AtomicBool>,
+) -> SourceResult {
+    let account = parse_account(account_text)?;
+    let password = read_password(&args.connect, account_text)?;
+    let mut imap = Imap::connect(&account, &password, &imap_options(&args.connect))
+        .map_err(|e| Failure::new(e.exit_code(), e.to_string()))?;
+    drop(password);
+    warn_plaintext(&imap);
+    let source = account.to_string();
+    let path = state_path(data_dir, &source);
+    let state = if args.full {
+        ScanState::new(&source)
+    } else {
+        ScanState::load(&path, &source)
+    };
+    let done = |c: &Counters| c.done.store(pool.processed(), Ordering::Relaxed);
+    let result = scan::imap::scan_account(
+        &mut imap,
+        &source,
+        state,
+        args.folder.as_deref(),
+        pool,
+        &|| {
+            done(counters);
+            interrupted.load(Ordering::SeqCst)
+        },
+        &|total| counters.total.store(total, Ordering::Relaxed),
+    );
+    let _ = imap.logout();
+    let failure = result
+        .error
+        .as_ref()
+        .map(|e| PartialFailure::new(e.to_string(), e.exit_code(), None));
+    let kept: Vec<scan::MessageRecord> = result
+        .state
+        .records
+        .iter()
+        .filter(|r| args.folder.as_deref().is_none_or(|f| r.folder == f))
+        .cloned()
+        .collect();
+    Ok((
+        kept,
+        result.outcome,
+        failure,
+        Some((result.state, path, args.folder.clone())),
+    ))
+}
+
+/// `vigie mail audit imaps://…`: returns the report and the exit status.
+pub fn audit_account(args: &AuditArgs, data_dir: &Path) -> Result<(AuditReport, i32), Failure> {
+    let account = parse_account(&args.account)?;
+    let password = read_password(&args.connect, &args.account)?;
+    let options = AuditOptions {
+        imap: imap_options(&args.connect),
+        sieve_port: args.sieve_port,
+        org_names: args.org_names.clone(),
+    };
+    let now = chrono::Utc::now();
+    let session = run_audit(
+        &account,
+        &password,
+        &options,
+        now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    drop(password);
+    let mut report = session.report;
+    let Some(mut imap) = session.imap else {
+        let error = session.error.map(|e| (e.exit_code(), e.to_string()));
+        let (code, message) = error.unwrap_or((1, "erreur interne : connexion absente".into()));
+        if report.findings.iter().any(|f| f.id.starts_with("tls.")) {
+            // The TLS finding is the answer: show the report, then fail with the TLS status.
+            eprintln!("vigie : {message}");
+            return Ok((report, code));
+        }
+        return Err(Failure::new(code, message));
+    };
+    warn_plaintext(&imap);
+    let mut code = 0;
+    if !args.no_scan {
+        let scan_options = ScanOptions {
+            retention_years: args.retention_years,
+            now,
+            ..ScanOptions::default()
+        };
+        let counters = Arc::new(Counters::default());
+        let progress = Progress::start(
+            !args.no_progress && args.format != Format::Json,
+            Arc::clone(&counters),
+        );
+        let interrupted = crate::mail::interrupted_flag();
+        let pool = ScanPool::new(&scan_options);
+        let source = account.to_string();
+        let path = state_path(data_dir, &source);
+        let state = if args.full {
+            ScanState::new(&source)
+        } else {
+            ScanState::load(&path, &source)
+        };
+        let result = scan::imap::scan_account(
+            &mut imap,
+            &source,
+            state,
+            None,
+            &pool,
+            &|| {
+                counters.done.store(pool.processed(), Ordering::Relaxed);
+                interrupted.load(Ordering::SeqCst)
+            },
+            &|total| counters.total.store(total, Ordering::Relaxed),
+        );
+        let mut state = result.state;
+        state.records.extend(pool.finish());
+        progress.finish();
+        if let Err(e) = state.save(&path) {
+            report.notes.push(e.to_string());
+        }
+        let mut outcome = result.outcome;
+        if interrupted.load(Ordering::SeqCst) && outcome.incomplete_reason.is_none() {
+            outcome.incomplete_reason = Some("l'analyse a été interrompue (Ctrl+C).".into());
+            code = exit::INTERRUPTED;
+        }
+        if let Some(e) = &result.error {
+            report.notes.push(format!("Analyse des messages incomplète : {e}"));
+            code = e.exit_code();
+        }
+        let scan_report = scan::build_report(&state.records, &outcome, &scan_options);
+        report
+            .findings
+            .extend(vigie_mail::audit::exposure::findings(&scan_report));
+    }
+    let _ = imap.logout();
+    Ok((report, code))
+}

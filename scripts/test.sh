@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Vigie — the whole test suite, from a fresh Debian machine.
+#
+#   bash scripts/test.sh
+#
+# Installs what the tests need when it is missing (Debian packages for the Dovecot fixture,
+# rustfmt/clippy components, cargo-fuzz), then runs: formatting check, clippy with warnings as
+# errors, every unit, property and integration test (the integration tests start and stop their
+# own Dovecot servers on 127.0.0.1), a check that the shipped demo mailbox is what the generator
+# makes, the README's run command on the demo, and short fuzzing runs.
+#
+# Environment:
+#   FUZZ_SECONDS   seconds per fuzz target (default 30 under CI, 10 otherwise; 0 skips fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Paquets système (Dovecot, Pigeonhole, OpenSSL)"
+bash tests/fixtures/dovecot.sh install
+
+step "Composants Rust"
+command -v cargo >/dev/null || { echo "cargo est introuvable : installez Rust (rustup) puis relancez." >&2; exit 1; }
+cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+step "Formatage (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "Lint (cargo clippy -D warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Tests (unitaires, propriétés, intégration avec Dovecot réel)"
+cargo test --workspace --locked
+
+step "La boîte de démonstration livrée est celle que produit le générateur"
+demo_tmp=$(mktemp -d)
+trap 'rm -rf "$demo_tmp"' EXIT
+cargo run --quiet --locked -p vigie-corpus -- demo --out "$demo_tmp/demo-maildir" --seed 2026
+diff -r "$demo_tmp/demo-maildir" examples/demo-maildir
+diff "$demo_tmp/demo-maildir.truth.json" examples/demo-maildir.truth.json
+
+step "La commande de démonstration du README fonctionne"
+cargo run --quiet --locked -p vigie -- mail scan --maildir examples/demo-maildir --format json --output "$demo_tmp/demo.json" --no-progress
+python3 - "$demo_tmp/demo.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["schema"] == "vigie.scan.v1" and r["complete"], r.get("incomplete_reason")
+kinds = {f["kind"] for f in r["findings"]}
+cats = {d["category"] for d in r["documents"]}
+print(f"démo : {r['messages_scanned']} messages, {len(r['findings'])} valeurs, {len(kinds)} types, {len(cats)} catégories")
+assert len(kinds) >= 8 and len(cats) >= 7, (kinds, cats)
+PY
+
+fuzz_seconds=${FUZZ_SECONDS:-$([ "${CI:-}" = true ] && echo 30 || echo 10)}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  step "Fuzzing court (${fuzz_seconds} s par cible)"
+  bash scripts/fuzz.sh "$fuzz_seconds"
+fi
+
+echo
+echo "Tous les contrôles sont passés."
