@@ -69,7 +69,12 @@ pub fn read_maildir(
     Ok(skipped)
 }
 
-fn collect_maildir_folders(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: usize) {
+fn collect_maildir_folders(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, PathBuf)>,
+    depth: usize,
+) {
     // Deep enough for any real folder tree, and a guard against symlink loops.
     if depth > 16 {
         return;
@@ -108,6 +113,8 @@ fn folder_name(root: &Path, dir: &Path) -> String {
             }
         })
         .filter(|p| !p.is_empty())
+        // Dovecot and Courier store non-ASCII folder names in modified UTF-7 (« Comptabilit&AOk- »).
+        .map(|p| crate::net::utf7::decode(&p).unwrap_or(p))
         .collect();
     if parts.is_empty() {
         "INBOX".to_owned()
@@ -135,7 +142,12 @@ pub fn read_mbox(path: &Path, f: &mut dyn FnMut(RawMessage) -> bool) -> Result<V
                 }
             }
             Err(e) => {
-                skipped.push(format!("{} (message {}) : {}", folder, index + 1, io_reason(&e)));
+                skipped.push(format!(
+                    "{} (message {}) : {}",
+                    folder,
+                    index + 1,
+                    io_reason(&e)
+                ));
                 break;
             }
         }
@@ -144,7 +156,10 @@ pub fn read_mbox(path: &Path, f: &mut dyn FnMut(RawMessage) -> bool) -> Result<V
 }
 
 /// Reads `.eml` files: each path is a file, or a directory searched recursively for `*.eml`.
-pub fn read_eml(paths: &[PathBuf], f: &mut dyn FnMut(RawMessage) -> bool) -> Result<Vec<String>, Error> {
+pub fn read_eml(
+    paths: &[PathBuf],
+    f: &mut dyn FnMut(RawMessage) -> bool,
+) -> Result<Vec<String>, Error> {
     let mut files = Vec::new();
     for path in paths {
         let meta = fs::metadata(path).map_err(|e| Error::read(path, &e))?;
@@ -215,8 +230,18 @@ mod tests {
     fn folder_names_are_human() {
         let root = Path::new("/m");
         assert_eq!(folder_name(root, Path::new("/m")), "INBOX");
-        assert_eq!(folder_name(root, Path::new("/m/.Archives.2019")), "Archives/2019");
-        assert_eq!(folder_name(root, Path::new("/m/Archives/2019")), "Archives/2019");
+        assert_eq!(
+            folder_name(root, Path::new("/m/.Archives.2019")),
+            "Archives/2019"
+        );
+        assert_eq!(
+            folder_name(root, Path::new("/m/Archives/2019")),
+            "Archives/2019"
+        );
+        assert_eq!(
+            folder_name(root, Path::new("/m/.Comptabilit&AOk-")),
+            "Comptabilité"
+        );
     }
 
     #[test]
@@ -276,6 +301,9 @@ mod tests {
     fn missing_path_is_a_french_error() {
         let err = read_maildir(Path::new("/nulle/part"), None, &mut |_| true).unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("/nulle/part") && text.contains("introuvable"), "{text}");
+        assert!(
+            text.contains("/nulle/part") && text.contains("introuvable"),
+            "{text}"
+        );
     }
 }

@@ -101,7 +101,15 @@ const RULES: &[Rule] = &[
     Rule {
         category: Category::Invoice,
         name_words: &["facture", "invoice", "fact "],
-        strong: &["facture n", "n de facture", "numero de facture", "date de facture"],
+        strong: &[
+            "facture n",
+            "n de facture",
+            "numero de facture",
+            "date de facture",
+            "facture impayee",
+            "relance facture",
+            "reglement de la facture",
+        ],
         weak: &[
             "facture",
             "total ttc",
@@ -117,14 +125,25 @@ const RULES: &[Rule] = &[
     Rule {
         category: Category::Quote,
         name_words: &["devis"],
-        strong: &["devis n", "bon pour accord", "validite du devis", "devis estimatif"],
+        strong: &[
+            "devis n",
+            "bon pour accord",
+            "validite du devis",
+            "devis estimatif",
+        ],
         weak: &["devis", "total ttc", "montant ht", "proposition", "acompte"],
         kinds: &[Kind::FrSiret],
     },
     Rule {
         category: Category::NotarialDeed,
         name_words: &[
-            "acte", "notari", "succession", "heritage", "propriete", "cadastr", "donation",
+            "acte",
+            "notari",
+            "succession",
+            "heritage",
+            "propriete",
+            "cadastr",
+            "donation",
         ],
         strong: &[
             "office notarial",
@@ -167,7 +186,12 @@ const RULES: &[Rule] = &[
     },
     Rule {
         category: Category::BankStatement,
-        name_words: &["releve de compte", "releve bancaire", "extrait de compte", "releve_"],
+        name_words: &[
+            "releve de compte",
+            "releve bancaire",
+            "extrait de compte",
+            "releve_",
+        ],
         strong: &[
             "releve de compte",
             "extrait de compte",
@@ -176,7 +200,14 @@ const RULES: &[Rule] = &[
             "solde crediteur",
             "solde debiteur",
         ],
-        weak: &["solde", "operations", "debit", "credit", "date de valeur", "virement"],
+        weak: &[
+            "solde",
+            "operations",
+            "debit",
+            "credit",
+            "date de valeur",
+            "virement",
+        ],
         kinds: &[Kind::Iban],
     },
     Rule {
@@ -194,14 +225,27 @@ const RULES: &[Rule] = &[
             "passeport n",
             "titre de sejour",
             "permis de conduire n",
-            "piece d'identite",
         ],
-        weak: &["carte d'identite", "passeport", "date de naissance", "nationalite", "nom d'usage"],
+        // « pièce d'identité » appears in deeds and forms that only mention one.
+        weak: &[
+            "carte d'identite",
+            "piece d'identite",
+            "passeport",
+            "date de naissance",
+            "nationalite",
+            "nom d'usage",
+        ],
         kinds: &[Kind::IdentityDocumentNumber],
     },
     Rule {
         category: Category::Payslip,
-        name_words: &["bulletin", "fiche de paie", "paie", "salaire"],
+        name_words: &[
+            "bulletin de paie",
+            "bulletin de salaire",
+            "fiche de paie",
+            "paie",
+            "salaire",
+        ],
         strong: &[
             "bulletin de paie",
             "bulletin de salaire",
@@ -209,7 +253,14 @@ const RULES: &[Rule] = &[
             "net a payer",
             "net imposable",
         ],
-        weak: &["cotisations", "urssaf", "conges payes", "salaire", "employeur", "matricule"],
+        weak: &[
+            "cotisations",
+            "urssaf",
+            "conges payes",
+            "salaire",
+            "employeur",
+            "matricule",
+        ],
         kinds: &[Kind::FrNir],
     },
 ];
@@ -227,44 +278,61 @@ pub fn classify_text(
     text: &str,
     detections: &[Detection],
 ) -> Vec<Category> {
-    let mut prefix_end = text.len().min(CLASSIFY_PREFIX);
-    while !text.is_char_boundary(prefix_end) {
-        prefix_end -= 1;
-    }
-    let body = fold(text.get(..prefix_end).unwrap_or(""));
+    let body = fold(prefix(text, CLASSIFY_PREFIX));
     let name = name.map(fold).unwrap_or_default();
     let subject = if name.is_empty() {
         subject.map(fold).unwrap_or_default()
     } else {
         String::new()
     };
-    let mut out = Vec::new();
+    // A category needs a decisive signal (the file name, or a phrase that only that kind of
+    // document carries); common words only add weight. Without that rule every invoice footer
+    // « IBAN … BIC … » would make a « RIB document ».
+    let mut hits: Vec<(Category, bool)> = Vec::new();
     for rule in RULES {
-        let mut score = 0u32;
-        if rule.name_words.iter().any(|w| contains_word(&name, w)) {
-            score += 3;
-        }
-        if rule.name_words.iter().any(|w| contains_word(&subject, w)) {
-            score += 1;
-        }
-        let strong = rule.strong.iter().filter(|w| body.contains(*w)).count() as u32;
-        let weak = rule
-            .weak
+        let named = rule.name_words.iter().any(|w| contains_word(&name, w));
+        let strong = rule
+            .strong
             .iter()
-            .filter(|w| contains_word(&body, w))
+            .filter(|w| body.contains(*w) || subject.contains(*w))
             .count() as u32;
-        score += 3 * strong.min(2) + weak.min(3);
-        if detections.iter().any(|d| rule.kinds.contains(&d.kind)) {
-            score += 1;
-        }
-        if score >= 3 {
-            out.push(rule.category);
+        let weak = rule.weak.iter().filter(|w| contains_word(&body, w)).count() as u32;
+        let subject_hint = rule.name_words.iter().any(|w| contains_word(&subject, w));
+        let detected_count = detections
+            .iter()
+            .filter(|d| rule.kinds.contains(&d.kind))
+            .count();
+        let detected = detected_count > 0;
+        // A table of several IBANs (a supplier file) is a bank-details document by itself.
+        let many = detected_count >= 3 && weak >= 2;
+        let decisive = named || strong > 0 || many || (subject_hint && weak >= 2);
+        let score = 3 * u32::from(named)
+            + 3 * strong.min(2)
+            + weak.min(3)
+            + u32::from(subject_hint)
+            + u32::from(detected);
+        if decisive && score >= 3 {
+            hits.push((rule.category, named));
         }
     }
-    // A quote is not also an invoice unless it says « facture » on its own.
+    // Invoice and quote share their vocabulary: when one is named by the file, the other goes.
+    for (a, b) in [
+        (Category::Invoice, Category::Quote),
+        (Category::Quote, Category::Invoice),
+    ] {
+        let a_named = hits.iter().any(|(c, named)| *c == a && *named);
+        let b_named = hits.iter().any(|(c, named)| *c == b && *named);
+        if a_named && !b_named {
+            hits.retain(|(c, _)| *c != b);
+        }
+    }
+    // A deed names the parties' identity documents; that does not make it a copy of one.
+    let deed = hits.iter().any(|(c, _)| *c == Category::NotarialDeed);
+    hits.retain(|(c, named)| !(deed && *c == Category::IdentityDocument && !named));
+    let mut out: Vec<Category> = hits.into_iter().map(|(c, _)| c).collect();
+    // Without names, a quote that does not say « facture » itself is not an invoice.
     if out.contains(&Category::Quote) && out.contains(&Category::Invoice) {
-        let invoice_strong = RULES[0].strong.iter().any(|w| body.contains(*w))
-            || RULES[0].name_words.iter().any(|w| contains_word(&name, w));
+        let invoice_strong = RULES[0].strong.iter().any(|w| body.contains(*w));
         if !invoice_strong {
             out.retain(|c| *c != Category::Invoice);
         }
@@ -272,14 +340,20 @@ pub fn classify_text(
     out
 }
 
+/// The first `max` bytes of `text`, cut at a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or("")
+}
+
 /// Keyword match at a word start (so « rib » does not match « tribunal »).
 fn contains_word(haystack: &str, word: &str) -> bool {
     let bytes = haystack.as_bytes();
     haystack.match_indices(word).any(|(i, _)| {
-        let before_ok = i == 0
-            || bytes
-                .get(i - 1)
-                .is_none_or(|b| !b.is_ascii_alphanumeric());
+        let before_ok = i == 0 || bytes.get(i - 1).is_none_or(|b| !b.is_ascii_alphanumeric());
         // Short words must also end at a word boundary; longer stems may continue (« notari »).
         let after_ok = word.len() > 4
             || bytes
@@ -313,7 +387,7 @@ pub fn classify_image(name: Option<&str>, size: usize, context: &str) -> Option<
     if IDENTITY.iter().any(|w| contains_word(&name, w)) {
         return Some(Category::IdentityDocument);
     }
-    let context = fold(context.get(..context.len().min(CLASSIFY_PREFIX)).unwrap_or(""));
+    let context = fold(prefix(context, CLASSIFY_PREFIX));
     // A generic name (« scan001.jpg ») next to words that say what it is.
     let photo_sized = size >= 30_000;
     if photo_sized
@@ -365,13 +439,20 @@ mod tests {
     #[test]
     fn invoice_by_content() {
         let text = "FACTURE N° 2023-114\nDate de facture : 12/03/2023\nTotal HT 1 200,00 €\nTVA 20 %\nTotal TTC 1 440,00 €";
-        assert_eq!(classify_text(None, None, text, &[]), vec![Category::Invoice]);
+        assert_eq!(
+            classify_text(None, None, text, &[]),
+            vec![Category::Invoice]
+        );
     }
 
     #[test]
     fn quote_is_not_invoice() {
-        let text = "DEVIS N° 88 — validité du devis : 3 mois. Total TTC : 5 400 €. Bon pour accord.";
-        assert_eq!(classify_text(Some("devis_toiture.pdf"), None, text, &[]), vec![Category::Quote]);
+        let text =
+            "DEVIS N° 88 — validité du devis : 3 mois. Total TTC : 5 400 €. Bon pour accord.";
+        assert_eq!(
+            classify_text(Some("devis_toiture.pdf"), None, text, &[]),
+            vec![Category::Quote]
+        );
     }
 
     #[test]
@@ -383,7 +464,8 @@ mod tests {
 
     #[test]
     fn notarial_and_payslip() {
-        let deed = "Office notarial de Maître Dubois. Acte de vente de la parcelle cadastrée AB 12.";
+        let deed =
+            "Office notarial de Maître Dubois. Acte de vente de la parcelle cadastrée AB 12.";
         assert!(classify_text(None, None, deed, &[]).contains(&Category::NotarialDeed));
         let pay = "BULLETIN DE PAIE — Salaire brut 2 100,00 — Net à payer 1 650,12 — N° SS";
         assert!(classify_text(None, None, pay, &[det(Kind::FrNir)]).contains(&Category::Payslip));
@@ -411,9 +493,16 @@ mod tests {
             Some(Category::IdentityDocument)
         );
         assert_eq!(
-            classify_image(Some("scan001.jpg"), 300_000, "Ci-joint la copie de ma carte d'identité."),
+            classify_image(
+                Some("scan001.jpg"),
+                300_000,
+                "Ci-joint la copie de ma carte d'identité."
+            ),
             Some(Category::IdentityDocument)
         );
-        assert_eq!(classify_image(Some("photo_fete.jpg"), 900_000, "Photos de la fête"), None);
+        assert_eq!(
+            classify_image(Some("photo_fete.jpg"), 900_000, "Photos de la fête"),
+            None
+        );
     }
 }

@@ -148,6 +148,55 @@ fn windows_1252(b: u8) -> char {
     }
 }
 
+/// Repairs UTF-8 text that was decoded as Latin-1 because of a wrong charset label
+/// (« rÃ©gler » → « régler »), a common fault of old mail software. Text that is not such
+/// mojibake is returned unchanged.
+pub fn repair_mislabelled_utf8(text: &str) -> Option<String> {
+    if !text.contains(['Ã', 'Â', 'â']) {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let code = u32::from(c);
+        let byte = match code {
+            0..=0xFF => code as u8,
+            // Windows-1252 punctuation stands for bytes 0x80-0x9F when the label was cp1252.
+            _ => match c {
+                '€' => 0x80,
+                '‚' => 0x82,
+                'ƒ' => 0x83,
+                '„' => 0x84,
+                '…' => 0x85,
+                '†' => 0x86,
+                '‡' => 0x87,
+                'ˆ' => 0x88,
+                '‰' => 0x89,
+                'Š' => 0x8A,
+                '‹' => 0x8B,
+                'Œ' => 0x8C,
+                'Ž' => 0x8E,
+                '‘' => 0x91,
+                '’' => 0x92,
+                '“' => 0x93,
+                '”' => 0x94,
+                '•' => 0x95,
+                '–' => 0x96,
+                '—' => 0x97,
+                '˜' => 0x98,
+                '™' => 0x99,
+                'š' => 0x9A,
+                '›' => 0x9B,
+                'œ' => 0x9C,
+                'ž' => 0x9E,
+                'Ÿ' => 0x9F,
+                _ => return None,
+            },
+        };
+        bytes.push(byte);
+    }
+    String::from_utf8(bytes).ok()
+}
+
 /// Converts HTML to text (tags removed, entities decoded) with mail-parser's converter.
 pub fn html_to_text(html: &str) -> String {
     mail_parser::decoders::html::html_to_text(html)
@@ -242,9 +291,7 @@ pub fn xml_text(xml: &[u8], max_text: usize) -> Result<String, ExtractError> {
             Ok(Event::End(e)) => {
                 let name = e.local_name();
                 match name.as_ref() {
-                    b"p" | b"h" | b"row" | b"table-row" | b"tr" | b"si" | b"br" => {
-                        out.push('\n')
-                    }
+                    b"p" | b"h" | b"row" | b"table-row" | b"tr" | b"si" | b"br" => out.push('\n'),
                     b"c" | b"tc" | b"table-cell" | b"v" => out.push('\t'),
                     _ => {}
                 }
@@ -310,8 +357,7 @@ pub fn zip_entries(
         let declared = file.size();
         let compressed = file.compressed_size().max(1);
         let ratio = declared / compressed;
-        if declared > limits.max_entry_bytes.min(*budget) && ratio > limits.max_compression_ratio
-        {
+        if declared > limits.max_entry_bytes.min(*budget) && ratio > limits.max_compression_ratio {
             return Err(ExtractError::Bomb { ratio });
         }
         // The declared size can lie: read through `take` and measure what really came out.
@@ -403,12 +449,22 @@ mod tests {
             DocumentKind::Pdf
         );
         assert_eq!(
-            sniff("application/octet-stream", Some("Facture.DOCX"), b"PK\x03\x04rest"),
+            sniff(
+                "application/octet-stream",
+                Some("Facture.DOCX"),
+                b"PK\x03\x04rest"
+            ),
             DocumentKind::Docx
         );
-        assert_eq!(sniff("image/png", Some("sig.png"), b"\x89PNG"), DocumentKind::Image);
+        assert_eq!(
+            sniff("image/png", Some("sig.png"), b"\x89PNG"),
+            DocumentKind::Image
+        );
         assert_eq!(sniff("text/plain", None, b"hello"), DocumentKind::PlainText);
-        assert_eq!(sniff("application/zip", Some("a.zip"), b"PK\x03\x04"), DocumentKind::Zip);
+        assert_eq!(
+            sniff("application/zip", Some("a.zip"), b"PK\x03\x04"),
+            DocumentKind::Zip
+        );
     }
 
     #[test]
@@ -455,12 +511,31 @@ mod tests {
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         let mut budget = u64::MAX;
-        assert!(zip_entries(b"PK\x03\x04garbage", &Limits::default(), &mut budget, |_| true).is_err());
+        assert!(
+            zip_entries(
+                b"PK\x03\x04garbage",
+                &Limits::default(),
+                &mut budget,
+                |_| true
+            )
+            .is_err()
+        );
         assert!(pdf_text(b"%PDF-1.4 garbage", &Limits::default()).is_err());
         // Broken XML keeps what was read before the damage.
         let text = xml_text(b"<p>IBAN FR76</p><a></b>", 1000).unwrap();
         assert!(text.contains("IBAN FR76"), "{text:?}");
         assert!(xml_text(b"</b>", 1000).is_err());
+    }
+
+    #[test]
+    fn mislabelled_utf8_is_repaired() {
+        assert_eq!(
+            repair_mislabelled_utf8("rÃ©gler la facture impayÃ©e â€“ coÃ»t").as_deref(),
+            Some("régler la facture impayée – coût")
+        );
+        assert_eq!(repair_mislabelled_utf8("déjà réglé"), None);
+        // Real Latin-1 text with an « Â » stays as it is.
+        assert_eq!(repair_mislabelled_utf8("Â bientôt"), None);
     }
 
     #[test]

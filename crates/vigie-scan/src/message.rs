@@ -131,7 +131,8 @@ pub fn scan_message(raw: &[u8], detector: &Detector, limits: &Limits) -> Message
         body_context.push_str(s);
     }
     for image in pending_images {
-        if let Some(category) = classify::classify_image(image.name.as_deref(), image.size, &body_context)
+        if let Some(category) =
+            classify::classify_image(image.name.as_deref(), image.size, &body_context)
             && seen_docs.insert((image.location.clone(), category))
         {
             scan.documents.push(LocatedDocument {

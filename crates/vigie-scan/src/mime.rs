@@ -28,7 +28,10 @@ pub struct MessageMeta {
 #[derive(Debug)]
 pub enum Content<'a> {
     /// Readable text: a body, or the text extracted from a document.
-    Text { text: Cow<'a, str>, kind: DocumentKind },
+    Text {
+        text: Cow<'a, str>,
+        kind: DocumentKind,
+    },
     /// An image: reported by role, not read (no OCR).
     Image { media_type: String, size: usize },
     /// A part that could not be read, with the French reason.
@@ -109,8 +112,13 @@ fn walk_message(
             continue;
         };
         let text = match &part.body {
-            PartType::Text(t) => Cow::Borrowed(t.as_ref()),
-            PartType::Html(h) => Cow::Owned(extract::html_to_text(h)),
+            PartType::Text(t) => match extract::repair_mislabelled_utf8(t) {
+                Some(repaired) => Cow::Owned(repaired),
+                None => Cow::Borrowed(t.as_ref()),
+            },
+            PartType::Html(h) => Cow::Owned(extract::html_to_text(
+                &extract::repair_mislabelled_utf8(h).unwrap_or_else(|| h.to_string()),
+            )),
             _ => continue,
         };
         let kind = if matches!(part.body, PartType::Html(_)) {
@@ -145,9 +153,7 @@ fn walk_message(
         };
         let media_type = part
             .content_type()
-            .map(|ct| {
-                format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase()
-            })
+            .map(|ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase())
             .unwrap_or_default();
         match &part.body {
             PartType::Text(t) => visit(Part {
@@ -168,7 +174,14 @@ fn walk_message(
             }),
             PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
                 walk_document(
-                    bytes, &media_type, name, location, depth, limits, budget, visit,
+                    bytes,
+                    &media_type,
+                    name,
+                    location,
+                    depth,
+                    limits,
+                    budget,
+                    visit,
                 );
             }
             PartType::Message(nested) => {
@@ -220,16 +233,24 @@ fn walk_document(
         DocumentKind::PlainText => Ok(extract::decode_text(bytes)),
         DocumentKind::Html => Ok(extract::html_to_text(&extract::decode_text(bytes))),
         DocumentKind::Pdf => extract::pdf_text(bytes, limits),
-        DocumentKind::Docx | DocumentKind::Xlsx | DocumentKind::Pptx | DocumentKind::OpenDocument => {
-            extract::office_text(kind, bytes, limits, budget)
-        }
+        DocumentKind::Docx
+        | DocumentKind::Xlsx
+        | DocumentKind::Pptx
+        | DocumentKind::OpenDocument => extract::office_text(kind, bytes, limits, budget),
         DocumentKind::Message => {
             if depth + 1 > limits.max_depth {
                 Err(ExtractError::TooDeep)
             } else {
                 match MessageParser::default().parse(bytes) {
                     Some(nested) => {
-                        walk_message(&nested, &format!("{location}/"), depth + 1, limits, budget, visit);
+                        walk_message(
+                            &nested,
+                            &format!("{location}/"),
+                            depth + 1,
+                            limits,
+                            budget,
+                            visit,
+                        );
                         return;
                     }
                     None => Ok(extract::decode_text(bytes)),
@@ -324,7 +345,10 @@ mod tests {
         assert_eq!(meta.date, Some(1552381200));
         assert_eq!(parts[0].0, "body");
         assert!(parts[0].1.contains("à la trésorerie"), "{parts:?}");
-        assert_eq!(parts[1], ("attachment:rib.txt".into(), "text:IBAN FR76".into()));
+        assert_eq!(
+            parts[1],
+            ("attachment:rib.txt".into(), "text:IBAN FR76".into())
+        );
     }
 
     #[test]
@@ -332,7 +356,9 @@ mod tests {
         let raw = b"Subject: Fwd\r\nContent-Type: multipart/mixed; boundary=A\r\n\r\n--A\r\nContent-Type: text/plain\r\n\r\nvoir ci-dessous\r\n--A\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"origine.eml\"\r\n\r\nSubject: RIB\r\nContent-Type: text/plain\r\n\r\nIBAN interne\r\n--A--\r\n";
         let (_, parts) = collect(raw);
         assert!(
-            parts.iter().any(|(l, t)| l == "attachment:origine.eml" && t.contains("IBAN interne")),
+            parts
+                .iter()
+                .any(|(l, t)| l == "attachment:origine.eml" && t.contains("IBAN interne")),
             "{parts:?}"
         );
     }

@@ -49,7 +49,10 @@ pub fn scan(args: &ScanArgs, data_dir_arg: Option<&Path>) -> Result<i32, Failure
     let interrupted = interrupted_flag();
     let options = ScanOptions {
         retention_years: args.retention_years,
-        workers: args.jobs.unwrap_or_else(|| ScanOptions::default().workers).max(1),
+        workers: args
+            .jobs
+            .unwrap_or_else(|| ScanOptions::default().workers)
+            .max(1),
         ..ScanOptions::default()
     };
     let counters = Arc::new(Counters::default());
@@ -138,7 +141,9 @@ fn run_scan_source(
         if interrupted.load(Ordering::SeqCst) {
             return false;
         }
-        counters.bytes.fetch_add(m.bytes.len() as u64, Ordering::Relaxed);
+        counters
+            .bytes
+            .fetch_add(m.bytes.len() as u64, Ordering::Relaxed);
         pool.submit(m);
         counters.done.store(pool.processed(), Ordering::Relaxed);
         true
@@ -229,7 +234,10 @@ fn emit_scan(report: &ScanReport, format: Format, output: Option<&Path>) -> Resu
         // The file holds the details; the terminal gets the headline.
         if format == Format::Html {
             print!("{}", report::text::scan_summary(&report));
-            println!("{}", report::html::written_note(&path.display().to_string(), body.len()));
+            println!(
+                "{}",
+                report::html::written_note(&path.display().to_string(), body.len())
+            );
         }
     }
     Ok(())
@@ -282,11 +290,19 @@ pub fn read_password(connect: &ConnectArgs, account: &str) -> Result<String, Fai
         let read = std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text));
         return match read {
             Ok(_) => {
-                let first = text.lines().next().unwrap_or("").trim_end_matches('\r').to_owned();
+                let first = text
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches('\r')
+                    .to_owned();
                 if first.is_empty() {
                     Err(Failure::new(
                         exit::USAGE,
-                        format!("le fichier de mot de passe « {} » est vide.", path.display()),
+                        format!(
+                            "le fichier de mot de passe « {} » est vide.",
+                            path.display()
+                        ),
                     ))
                 } else {
                     Ok(first)
@@ -308,8 +324,12 @@ pub fn read_password(connect: &ConnectArgs, account: &str) -> Result<String, Fai
              FICHIER (la saisie au clavier n'est possible que dans un terminal).",
         ));
     }
-    rpassword::prompt_password(format!("Mot de passe de {account} : "))
-        .map_err(|e| Failure::new(exit::USAGE, format!("saisie du mot de passe impossible : {e}.")))
+    rpassword::prompt_password(format!("Mot de passe de {account} : ")).map_err(|e| {
+        Failure::new(
+            exit::USAGE,
+            format!("saisie du mot de passe impossible : {e}."),
+        )
+    })
 }
 
 /// `vigie mail audit`.

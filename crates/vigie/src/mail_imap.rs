@@ -169,7 +169,9 @@ pub fn audit_account(args: &AuditArgs, data_dir: &Path) -> Result<(AuditReport, 
             code = exit::INTERRUPTED;
         }
         if let Some(e) = &result.error {
-            report.notes.push(format!("Analyse des messages incomplète : {e}"));
+            report
+                .notes
+                .push(format!("Analyse des messages incomplète : {e}"));
             code = e.exit_code();
         }
         let scan_report = scan::build_report(&state.records, &outcome, &scan_options);

@@ -16,7 +16,9 @@ fn main() {
         Err(err) => exit::clap_error(err),
     };
     let result = match cli.command {
-        cli::Command::Mail(cli::MailCommand::Scan(args)) => mail::scan(&args, cli.data_dir.as_deref()),
+        cli::Command::Mail(cli::MailCommand::Scan(args)) => {
+            mail::scan(&args, cli.data_dir.as_deref())
+        }
         cli::Command::Mail(cli::MailCommand::Audit(args)) => {
             mail::audit(&args, cli.data_dir.as_deref())
         }

@@ -39,7 +39,10 @@ pub fn findings(report: &ScanReport) -> Vec<AuditFinding> {
         let n = report.messages_with_categories(&[category.as_str()]);
         if n > 0 {
             by_category.insert(category.as_str().into(), json!(n));
-            categories_text.push(format!("{} : {n}", category_label(category.as_str()).to_lowercase()));
+            categories_text.push(format!(
+                "{} : {n}",
+                category_label(category.as_str()).to_lowercase()
+            ));
         }
     }
     let mut kinds_text = Vec::new();

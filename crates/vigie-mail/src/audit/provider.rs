@@ -55,7 +55,11 @@ pub fn check(base: &ProviderBase, address: &str) -> Option<AuditFinding> {
     let domain = address.rsplit_once('@').map(|(_, d)| d)?;
     let provider = base.lookup(domain)?;
     let robust = provider.two_factor == "robuste";
-    let severity = if robust { Severity::Medium } else { Severity::High };
+    let severity = if robust {
+        Severity::Medium
+    } else {
+        Severity::High
+    };
     let two_factor = match provider.two_factor.as_str() {
         "robuste" => "une double authentification robuste est proposée : activez-la",
         "sms" => "la double authentification se limite à un code par SMS",
@@ -113,8 +117,16 @@ mod tests {
         let base = ProviderBase::embedded().unwrap();
         assert_eq!(base.version, 1);
         for d in [
-            "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "gmail.com",
-            "outlook.fr", "hotmail.fr", "live.fr", "yahoo.fr",
+            "orange.fr",
+            "wanadoo.fr",
+            "free.fr",
+            "sfr.fr",
+            "laposte.net",
+            "gmail.com",
+            "outlook.fr",
+            "hotmail.fr",
+            "live.fr",
+            "yahoo.fr",
         ] {
             assert!(base.lookup(d).is_some(), "{d} missing");
         }
@@ -131,7 +143,10 @@ mod tests {
         assert_eq!(f.id, "provider.consumer_webmail");
         assert_eq!(f.severity, Severity::High);
         assert!(f.detail.contains("Orange"));
-        assert!(f.remediation.contains("offre de messagerie professionnelle"));
+        assert!(
+            f.remediation
+                .contains("offre de messagerie professionnelle")
+        );
         let g = check(&base, "mairie@gmail.com").unwrap();
         assert_eq!(g.severity, Severity::Medium);
         assert!(check(&base, "secretariat@mairie-exemple.fr").is_none());

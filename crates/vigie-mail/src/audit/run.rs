@@ -48,9 +48,9 @@ pub fn audit_account(
     };
     match provider::ProviderBase::embedded() {
         Ok(base) => report.findings.extend(provider::check(&base, &address)),
-        Err(e) => report
-            .notes
-            .push(format!("Base des fournisseurs illisible ({e}) : contrôle du fournisseur non fait.")),
+        Err(e) => report.notes.push(format!(
+            "Base des fournisseurs illisible ({e}) : contrôle du fournisseur non fait."
+        )),
     }
     let mut context: Vec<&str> = vec![address.as_str(), account.host(), account.user()];
     context.extend(options.org_names.iter().map(String::as_str));
@@ -61,7 +61,9 @@ pub fn audit_account(
             if let Some(f) = tls_failure_finding(&e, account.host(), account.port(), "IMAP") {
                 // The password was not checked (Vigie never sends it over an untrusted
                 // connection), but its strength can still be judged.
-                report.findings.extend(password::check(password_text, &context));
+                report
+                    .findings
+                    .extend(password::check(password_text, &context));
                 report.findings.push(f);
             }
             return AuditSession {
@@ -72,17 +74,28 @@ pub fn audit_account(
         }
     };
     // The password is judged only once the server accepted it: a typo must not be audited.
-    report.findings.extend(password::check(password_text, &context));
+    report
+        .findings
+        .extend(password::check(password_text, &context));
     if imap.info().plaintext {
-        report.findings.push(plaintext_finding(account.host(), account.port(), "IMAP"));
+        report
+            .findings
+            .push(plaintext_finding(account.host(), account.port(), "IMAP"));
     }
 
-    match Sieve::connect_account(account, Some(options.sieve_port), password_text, &options.imap) {
+    match Sieve::connect_account(
+        account,
+        Some(options.sieve_port),
+        password_text,
+        &options.imap,
+    ) {
         Ok(mut sieve) => {
             if sieve.is_plaintext() {
-                report
-                    .findings
-                    .push(plaintext_finding(account.host(), options.sieve_port, "ManageSieve"));
+                report.findings.push(plaintext_finding(
+                    account.host(),
+                    options.sieve_port,
+                    "ManageSieve",
+                ));
             }
             sieve_findings(&mut sieve, &address, &mut report);
             let _ = sieve.logout();
@@ -160,7 +173,12 @@ fn plaintext_finding(host: &str, port: u16, protocol: &str) -> AuditFinding {
 
 /// The `tls.certificate_invalid` finding for a certificate or STARTTLS failure; `None` for
 /// other errors.
-fn tls_failure_finding(e: &NetError, host: &str, port: u16, protocol: &str) -> Option<AuditFinding> {
+fn tls_failure_finding(
+    e: &NetError,
+    host: &str,
+    port: u16,
+    protocol: &str,
+) -> Option<AuditFinding> {
     match e {
         NetError::CertificateInvalid { problem, .. } => Some(AuditFinding {
             id: "tls.certificate_invalid".into(),

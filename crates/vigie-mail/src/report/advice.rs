@@ -75,9 +75,18 @@ pub fn why_category(category: &str) -> &'static str {
 /// The steps to take after a scan, most urgent first. Only steps that the report's findings
 /// call for are included.
 pub fn steps(report: &ScanReport) -> Vec<String> {
-    let has = |kinds: &[&str]| report.findings.iter().any(|f| kinds.contains(&f.kind.as_str()));
-    let has_doc =
-        |cats: &[&str]| report.documents.iter().any(|d| cats.contains(&d.category.as_str()));
+    let has = |kinds: &[&str]| {
+        report
+            .findings
+            .iter()
+            .any(|f| kinds.contains(&f.kind.as_str()))
+    };
+    let has_doc = |cats: &[&str]| {
+        report
+            .documents
+            .iter()
+            .any(|d| cats.contains(&d.category.as_str()))
+    };
     let mut steps = Vec::new();
     if has(&["password_in_clear"]) {
         steps.push(
@@ -95,8 +104,12 @@ pub fn steps(report: &ScanReport) -> Vec<String> {
                 .to_owned(),
         );
     }
-    if has(&["fr_nir", "fr_tax_id", "identity_document_number", "payment_card"])
-        || has_doc(&["identity_document", "payslip"])
+    if has(&[
+        "fr_nir",
+        "fr_tax_id",
+        "identity_document_number",
+        "payment_card",
+    ]) || has_doc(&["identity_document", "payslip"])
     {
         steps.push(
             "Les messages contenant des numéros de sécurité sociale, des pièces d'identité ou des \

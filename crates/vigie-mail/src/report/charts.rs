@@ -52,7 +52,10 @@ fn draw_horizontal(
     chart.draw_series(data.iter().enumerate().map(|(i, (_, v))| {
         let i = i as u32;
         let mut bar = Rectangle::new(
-            [(0, SegmentValue::Exact(i)), (*v, SegmentValue::Exact(i + 1))],
+            [
+                (0, SegmentValue::Exact(i)),
+                (*v, SegmentValue::Exact(i + 1)),
+            ],
             BAR.filled(),
         );
         bar.set_margin(4, 4, 0, 0);
@@ -104,7 +107,10 @@ fn draw_vertical(
     chart.draw_series(data.iter().enumerate().map(|(i, (_, v))| {
         let i = i as u32;
         let mut bar = Rectangle::new(
-            [(SegmentValue::Exact(i), 0), (SegmentValue::Exact(i + 1), *v)],
+            [
+                (SegmentValue::Exact(i), 0),
+                (SegmentValue::Exact(i + 1), *v),
+            ],
             BAR.filled(),
         );
         bar.set_margin(0, 0, 4, 4);
@@ -131,7 +137,10 @@ mod tests {
     fn charts_are_svg_and_escape_labels() {
         let svg = horizontal_bars(
             "Par dossier",
-            &[("<script>alert(1)</script>".into(), 3), ("INBOX".into(), 10)],
+            &[
+                ("<script>alert(1)</script>".into(), 3),
+                ("INBOX".into(), 10),
+            ],
         );
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(!svg.contains("<script>"));

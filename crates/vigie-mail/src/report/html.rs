@@ -112,12 +112,24 @@ fn headline(h: &mut String, report: &ScanReport) {
         report.messages_scanned, sensitive
     );
     for (count, label) in [
-        (bank, "messages avec des coordonnées bancaires (IBAN, RIB, carte)"),
-        (ids, "messages avec des numéros d'identité (sécurité sociale, fiscal, pièce d'identité)"),
+        (
+            bank,
+            "messages avec des coordonnées bancaires (IBAN, RIB, carte)",
+        ),
+        (
+            ids,
+            "messages avec des numéros d'identité (sécurité sociale, fiscal, pièce d'identité)",
+        ),
         (pwd, "messages avec un mot de passe en clair"),
         (bills, "messages avec des devis ou factures"),
-        (deeds, "messages avec des actes notariés, propriétés ou successions"),
-        (sigs, "messages avec signatures, cachets ou pièces d'identité scannés"),
+        (
+            deeds,
+            "messages avec des actes notariés, propriétés ou successions",
+        ),
+        (
+            sigs,
+            "messages avec signatures, cachets ou pièces d'identité scannés",
+        ),
     ] {
         let _ = write!(h, "<div class=\"card\"><b>{count}</b>{label}</div>");
     }
@@ -195,7 +207,11 @@ fn kinds_section(h: &mut String, report: &ScanReport) {
     let mut kinds: Vec<&str> = report.findings.iter().map(|f| f.kind.as_str()).collect();
     kinds.sort();
     kinds.dedup();
-    let mut categories: Vec<&str> = report.documents.iter().map(|d| d.category.as_str()).collect();
+    let mut categories: Vec<&str> = report
+        .documents
+        .iter()
+        .map(|d| d.category.as_str())
+        .collect();
     categories.sort();
     categories.dedup();
     if kinds.is_empty() && categories.is_empty() {
@@ -307,7 +323,10 @@ pub fn location_label(location: &str) -> String {
 
 /// The size line used by callers that print where the report was written.
 pub fn written_note(path: &str, bytes: usize) -> String {
-    format!("Rapport HTML écrit dans {path} ({}).", french_size(bytes as u64))
+    format!(
+        "Rapport HTML écrit dans {path} ({}).",
+        french_size(bytes as u64)
+    )
 }
 
 #[cfg(test)]

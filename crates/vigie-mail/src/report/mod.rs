@@ -16,7 +16,12 @@ use chrono_tz::Europe::Paris;
 pub fn french_day(rfc3339: Option<&str>) -> String {
     rfc3339
         .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
-        .map(|d| Paris.from_utc_datetime(&d.naive_utc()).format("%d/%m/%Y").to_string())
+        .map(|d| {
+            Paris
+                .from_utc_datetime(&d.naive_utc())
+                .format("%d/%m/%Y")
+                .to_string()
+        })
         .unwrap_or_else(|| "date inconnue".to_owned())
 }
 
@@ -75,7 +80,10 @@ mod tests {
         // 23:30 UTC on 31 December is already 1 January in Paris.
         assert_eq!(french_day(Some("2019-12-31T23:30:00Z")), "01/01/2020");
         assert_eq!(french_day(None), "date inconnue");
-        assert_eq!(french_datetime("2026-07-01T10:00:00Z"), "01/07/2026 à 12:00");
+        assert_eq!(
+            french_datetime("2026-07-01T10:00:00Z"),
+            "01/07/2026 à 12:00"
+        );
     }
 
     #[test]

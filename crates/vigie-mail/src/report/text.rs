@@ -132,7 +132,11 @@ pub fn audit_summary(report: &AuditReport) -> String {
             f.id
         );
         let _ = writeln!(out, "  Constat : {}", f.detail);
-        let _ = writeln!(out, "  À faire : {}", f.remediation.replace('\n', "\n            "));
+        let _ = writeln!(
+            out,
+            "  À faire : {}",
+            f.remediation.replace('\n', "\n            ")
+        );
     }
     for note in &report.notes {
         let _ = writeln!(out, "\nRemarque : {note}");

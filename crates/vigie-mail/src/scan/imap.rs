@@ -84,7 +84,9 @@ pub fn scan_account(
             .count() as u64;
         let previous = state.folders.get(&folder.display_name).cloned();
         let after_uid = match &previous {
-            Some(p) if p.uid_validity == status.uid_validity && u64::from(status.exists) >= known => {
+            Some(p)
+                if p.uid_validity == status.uid_validity && u64::from(status.exists) >= known =>
+            {
                 let unchanged = p.uid_next.is_some()
                     && p.uid_next == status.uid_next
                     && (p.highest_modseq.is_none() || p.highest_modseq == status.highest_modseq);

@@ -281,7 +281,12 @@ pub fn build_report(
     let mut sorted: Vec<&MessageRecord> = records.iter().collect();
     // Oldest first, as a person reads a history; undated messages last.
     sorted.sort_by(|a, b| {
-        (a.date.is_none(), a.date, &a.folder, &a.key).cmp(&(b.date.is_none(), b.date, &b.folder, &b.key))
+        (a.date.is_none(), a.date, &a.folder, &a.key).cmp(&(
+            b.date.is_none(),
+            b.date,
+            &b.folder,
+            &b.key,
+        ))
     });
     let cutoff = retention_cutoff(options.now, options.retention_years);
     let cutoff_ts = cutoff.timestamp();
@@ -363,7 +368,9 @@ pub fn build_report(
         findings,
         documents,
         source: outcome.source.clone(),
-        generated_at: options.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        generated_at: options
+            .now
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         incomplete_reason: outcome.incomplete_reason.clone(),
         messages_new: outcome.messages_new,
         messages,

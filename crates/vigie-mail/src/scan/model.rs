@@ -132,7 +132,11 @@ impl ScanReport {
     pub fn messages_with_categories(&self, categories: &[&str]) -> usize {
         self.messages
             .iter()
-            .filter(|m| m.categories.iter().any(|c| categories.contains(&c.as_str())))
+            .filter(|m| {
+                m.categories
+                    .iter()
+                    .any(|c| categories.contains(&c.as_str()))
+            })
             .count()
     }
 }

@@ -140,7 +140,11 @@ mod tests {
         state.records.push(record("INBOX", 42));
         state.save(&path).unwrap();
         assert_eq!(ScanState::load(&path, "imaps://a@b:993"), state);
-        assert!(ScanState::load(&path, "imaps://other@b:993").folders.is_empty());
+        assert!(
+            ScanState::load(&path, "imaps://other@b:993")
+                .folders
+                .is_empty()
+        );
         std::fs::write(&path, b"{not json").unwrap();
         assert!(ScanState::load(&path, "imaps://a@b:993").records.is_empty());
     }
