@@ -137,10 +137,12 @@ fn run_scan_source(
     counters: &Arc<Counters>,
     interrupted: &Arc<AtomicBool>,
 ) -> SourceResult {
+    let mut submitted = 0u64;
     let mut submit = |m: scan::RawMessage| {
         if interrupted.load(Ordering::SeqCst) {
             return false;
         }
+        submitted += 1;
         counters
             .bytes
             .fetch_add(m.bytes.len() as u64, Ordering::Relaxed);
@@ -192,7 +194,8 @@ fn run_scan_source(
     let outcome = ScanOutcome {
         source,
         incomplete_reason,
-        messages_new: 0,
+        // Local sources have no incremental state: every message is read each time.
+        messages_new: submitted,
     };
     Ok((Vec::new(), outcome, None, None))
 }
@@ -220,20 +223,16 @@ fn count_maildir_files(dir: &Path) -> u64 {
 }
 
 fn emit_scan(report: &ScanReport, format: Format, output: Option<&Path>) -> Result<(), Failure> {
-    let mut report = report.clone();
-    if report.messages_new == 0 {
-        report.messages_new = report.messages_scanned;
-    }
     let body = match format {
         Format::Text => report::text::scan_summary(&report),
-        Format::Json => json_line(&report)?,
-        Format::Html => report::html::scan_report(&report),
+        Format::Json => json_line(report)?,
+        Format::Html => report::html::scan_report(report),
     };
     write_output(&body, output)?;
     if let (Some(path), Format::Html | Format::Json) = (output, format) {
         // The file holds the details; the terminal gets the headline.
         if format == Format::Html {
-            print!("{}", report::text::scan_summary(&report));
+            print!("{}", report::text::scan_summary(report));
             println!(
                 "{}",
                 report::html::written_note(&path.display().to_string(), body.len())

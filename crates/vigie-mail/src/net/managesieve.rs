@@ -851,6 +851,18 @@ pub mod blocking {
             self.runtime.block_on(self.session.get_script(name))
         }
 
+        /// [`ManageSieve::put_script`], blocking. For tests and fixtures only: Vigie itself
+        /// never writes to a mailbox.
+        pub fn put_script(&mut self, name: &str, content: &str) -> Result<(), NetError> {
+            self.runtime
+                .block_on(self.session.put_script(name, content))
+        }
+
+        /// [`ManageSieve::set_active`], blocking. For tests and fixtures only.
+        pub fn set_active(&mut self, name: &str) -> Result<(), NetError> {
+            self.runtime.block_on(self.session.set_active(name))
+        }
+
         /// [`ManageSieve::logout`], blocking.
         pub fn logout(self) -> Result<(), NetError> {
             let Sieve { runtime, session } = self;
