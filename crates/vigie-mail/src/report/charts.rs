@@ -34,10 +34,11 @@ fn draw_horizontal(
     let mut chart = ChartBuilder::on(root)
         .caption(caption, ("sans-serif", 18))
         .margin(10)
-        .x_label_area_size(24)
+        .x_label_area_size(40)
         .y_label_area_size(300)
         .build_cartesian_2d(0u64..max + max / 10 + 1, (0u32..n).into_segmented())?;
-    let labels: Vec<String> = data.iter().map(|(l, _)| shorten(l, 45)).collect();
+    // Row 0 is drawn at the bottom: reverse so the first item (the largest) reads first.
+    let labels: Vec<String> = data.iter().rev().map(|(l, _)| shorten(l, 45)).collect();
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -90,7 +91,7 @@ fn draw_vertical(
         .caption(caption, ("sans-serif", 18))
         .margin(10)
         .x_label_area_size(30)
-        .y_label_area_size(40)
+        .y_label_area_size(50)
         .build_cartesian_2d((0u32..n).into_segmented(), 0u64..max + max / 10 + 1)?;
     let labels: Vec<String> = data.iter().map(|(l, _)| shorten(l, 8)).collect();
     chart

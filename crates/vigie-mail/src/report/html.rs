@@ -204,34 +204,43 @@ fn charts_section(h: &mut String, report: &ScanReport) {
 }
 
 fn kinds_section(h: &mut String, report: &ScanReport) {
-    let mut kinds: Vec<&str> = report.findings.iter().map(|f| f.kind.as_str()).collect();
-    kinds.sort();
-    kinds.dedup();
-    let mut categories: Vec<&str> = report
-        .documents
+    // In the order of the report's vocabulary, most harmful first, each once.
+    let kinds: Vec<&str> = vigie_scan::Kind::ALL
         .iter()
-        .map(|d| d.category.as_str())
+        .map(|k| k.as_str())
+        .filter(|k| report.findings.iter().any(|f| f.kind == *k))
         .collect();
-    categories.sort();
-    categories.dedup();
+    let categories: Vec<&str> = vigie_scan::classify::Category::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| report.documents.iter().any(|d| d.category == *c))
+        .collect();
     if kinds.is_empty() && categories.is_empty() {
         return;
     }
     let _ = write!(h, "<h2>Pourquoi c'est important</h2><ul>");
-    for k in kinds {
-        let _ = write!(
-            h,
-            "<li><strong>{}</strong> : <span class=\"why\">{}</span></li>",
-            kind_label(k),
-            escape(advice::why_kind(k))
+    // Several kinds share one explanation (SIREN, SIRET, TVA): say it once, naming them all.
+    let mut explained: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+    let labels = kinds
+        .iter()
+        .map(|k| (kind_label(k), advice::why_kind(k)))
+        .chain(
+            categories
+                .iter()
+                .map(|c| (category_label(c), advice::why_category(c))),
         );
+    for (label, why) in labels {
+        match explained.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, names)) => names.push(label),
+            None => explained.push((why, vec![label])),
+        }
     }
-    for c in categories {
+    for (why, names) in explained {
         let _ = write!(
             h,
             "<li><strong>{}</strong> : <span class=\"why\">{}</span></li>",
-            category_label(c),
-            escape(advice::why_category(c))
+            escape(&names.join(", ")),
+            escape(why)
         );
     }
     let _ = write!(h, "</ul>");
