@@ -252,7 +252,27 @@ fn worker_loop(
             Err(_) => return,
         };
         let Ok(message) = next else { return };
-        let record = record_of(&message, detector, limits);
+        // A bug in a parser must cost one message, not the scan: the message is still counted,
+        // with the problem said, and the worker goes on.
+        let record = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            record_of(&message, detector, limits)
+        }))
+        .unwrap_or_else(|_| MessageRecord {
+            folder: message.folder.clone(),
+            key: message.key.clone(),
+            message_id: format!("<sans-identifiant:{}/{}>", message.folder, message.key),
+            subject: None,
+            from: None,
+            date: None,
+            size: message.bytes.len() as u64,
+            findings: Vec::new(),
+            documents: Vec::new(),
+            problems: vec![RecordProblem {
+                location: "message".into(),
+                reason: "erreur interne de Vigie pendant l'analyse de ce message (signalez-la)"
+                    .into(),
+            }],
+        });
         bytes.fetch_add(message.bytes.len() as u64, Ordering::Relaxed);
         drop(message);
         if let Ok(mut r) = results.lock() {
