@@ -3,8 +3,63 @@
 //! A [`Detector`] is built once and then run over many texts. Each detector validates its
 //! candidates with the checksum of the identifier (mod 97 for IBAN, the RIB key, Luhn...): a
 //! value that fails its checksum is not a finding.
+//!
+//! # How a scan works
+//!
+//! One pass over the bytes ([`text::next_trigger`]) jumps to the next digit, `:` or `=`.
+//!
+//! - At a digit, the engine reads the *run* of digit-holding groups joined by the separators
+//!   of French layouts (spaces, U+00A0, U+202F, dots, dashes, one line break, table gaps) and
+//!   tries, from each group, the values that fit exactly on group boundaries, longest first:
+//!   IBAN and VAT when the group starts with letters, then RIB (23), cards (13–19), NIR (15),
+//!   SIRET (14), SPI (13), identity documents (12, 10, 9) and SIREN (9). A value must be alone:
+//!   not the tail or head of a longer number ([`text::left_clear`], [`text::right_clear`]),
+//!   which is what keeps phone numbers, amounts and dates out. The first valid value is
+//!   reported and the engine moves past it, so a SIRET is not also reported as a SIREN, nor
+//!   the RIB inside a French IBAN.
+//! - At `:` or `=`, [`password`] looks back for a password label.
+//! - Context keywords ([`context`]) are only searched around candidates that passed their
+//!   checksum and need them (SIREN, SIRET, SPI, identity documents, compact cards).
+//!
+//! Nothing is allocated per byte; a `Detection` (and its `String`) is allocated per finding.
+//!
+//! # Modules
+//!
+//! - [`text`]: byte classes, trigger search, groups, separators, word boundaries;
+//! - [`checksum`]: Luhn and mod 97;
+//! - [`context`]: keyword automaton and context scoring;
+//! - [`bank`]: IBAN (full registry) and RIB;
+//! - [`card`]: payment cards;
+//! - [`nir`]: social security numbers;
+//! - [`company`]: SIREN, SIRET, VAT;
+//! - [`tax`]: numéro fiscal (SPI);
+//! - [`identity`]: identity-document numbers;
+//! - [`password`]: passwords sent in clear.
+
+// Input-reachable code must not panic: these lints turn any indexing, unwrap or explicit
+// panic in the detectors into a build error (tests opt out locally).
+#![deny(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+mod bank;
+mod card;
+mod checksum;
+mod company;
+mod context;
+mod identity;
+mod nir;
+mod password;
+mod tax;
+mod text;
 
 use serde::Serialize;
+
+use context::{ContextIndex, Hits, Topic, WINDOW_AFTER, WINDOW_BEFORE};
+use text::{Run, cuts_within, left_clear, letter_pair_before, right_clear};
 
 /// The kinds of sensitive values Vigie finds. Serialised names are part of the `vigie.scan.v1`
 /// JSON contract: never rename one.
@@ -86,8 +141,9 @@ pub enum Confidence {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detection {
     pub kind: Kind,
-    /// The normalised value (upper case, no spaces, dots or dashes). Never print it: use
-    /// [`crate::mask::mask`].
+    /// The normalised value (upper case, no spaces, dots, dashes or line breaks). For
+    /// [`Kind::PasswordInClear`] it is the password as written (case and punctuation are part
+    /// of it). Never print it: use [`crate::mask::mask`].
     pub value: String,
     pub confidence: Confidence,
     /// Byte range of the match in the scanned text.
@@ -95,15 +151,336 @@ pub struct Detection {
     pub end: usize,
 }
 
-/// The set of all detectors, built once.
-#[derive(Debug, Default)]
-pub struct Detector {}
+/// The set of all detectors, built once (it holds the keyword automata) and shared by
+/// reference between threads.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    context: ContextIndex,
+    passwords: password::PasswordIndex,
+}
+
+impl Default for Detector {
+    fn default() -> Self {
+        Detector::new()
+    }
+}
+
+/// Lengths a numeric value can have, longest first (tried in this order from each group).
+const LENGTHS: [usize; 11] = [23, 19, 18, 17, 16, 15, 14, 13, 12, 10, 9];
+/// Shortest value.
+const MIN_LEN: usize = 9;
+/// Longest value read from a run of digit groups (the RIB).
+const MAX_LEN: usize = 23;
+/// A « Facture n° » or « Tél. » this close before a number (same line) says what it is.
+const NEGATIVE_NEAR: usize = 40;
+/// A strong keyword this close gives full confidence.
+const KEYWORD_NEAR: usize = 60;
 
 impl Detector {
     pub fn new() -> Self {
-        Detector {}
+        Detector {
+            context: ContextIndex::new(),
+            passwords: password::PasswordIndex::new(),
+        }
     }
 
-    /// Appends to `out` every sensitive value found in `text`.
-    pub fn scan(&self, _text: &str, _out: &mut Vec<Detection>) {}
+    /// Appends to `out` every sensitive value found in `text`, in text order of the places
+    /// where they were recognised.
+    pub fn scan(&self, text: &str, out: &mut Vec<Detection>) {
+        let bytes = text.as_bytes();
+        let mut run = Run::default();
+        let mut pos = 0;
+        while let Some(p) = text::next_trigger(bytes, pos) {
+            let b = text::at(bytes, p);
+            if b == b':' || b == b'=' {
+                if let Some(d) = self.passwords.at_separator(text, p) {
+                    out.push(d);
+                }
+                pos = p + 1;
+                continue;
+            }
+            let Some(start) = text::group_start(bytes, p) else {
+                pos = text::skip_alnum(bytes, p);
+                continue;
+            };
+            run.build(bytes, start);
+            let end = self.scan_run(bytes, &run, out);
+            pos = end.max(p + 1);
+        }
+    }
+
+    /// Convenience: the detections of `text` in a new vector.
+    pub fn scan_collect(&self, text: &str) -> Vec<Detection> {
+        let mut out = Vec::new();
+        self.scan(text, &mut out);
+        out
+    }
+
+    /// Reports the values of one run; returns where scanning resumes.
+    fn scan_run(&self, bytes: &[u8], run: &Run, out: &mut Vec<Detection>) -> usize {
+        let n = run.n_groups();
+        let mut end = run.end;
+        if n == 0 {
+            return end;
+        }
+        let mut i = 0;
+        // « FR 76 3000 … », « FR 40 303 265 045 »: the country letters form a group of their
+        // own, without digits, just before the run.
+        if let Some(ps) = letter_pair_before(bytes, run.group(0).start)
+            && let Some(e) = self.letters_first(bytes, ps, out)
+        {
+            end = end.max(e);
+            i = first_group_from(run, e);
+        }
+        while i < n {
+            let g = run.group(i);
+            if g.starts_with_letter
+                && !text::word_char_before(bytes, g.start)
+                && let Some(e) = self.letters_first(bytes, g.start, out)
+            {
+                end = end.max(e);
+                i = first_group_from(run, e).max(i + 1);
+                continue;
+            }
+            match self.numeric_at(bytes, run, i, out) {
+                Some(j) => i = j,
+                None => i += 1,
+            }
+        }
+        end
+    }
+
+    /// IBAN or VAT number starting with letters at `start`; returns its end.
+    fn letters_first(&self, bytes: &[u8], start: usize, out: &mut Vec<Detection>) -> Option<usize> {
+        let (kind, c) = if let Some(c) = bank::iban_at(bytes, start) {
+            (Kind::Iban, c)
+        } else {
+            (Kind::FrVat, company::vat_at(bytes, start)?)
+        };
+        out.push(Detection {
+            kind,
+            value: text::to_value(c.as_slice()),
+            confidence: Confidence::High,
+            start,
+            end: c.end,
+        });
+        Some(c.end)
+    }
+
+    /// The longest value starting at group `i` of the run; returns the group after it.
+    fn numeric_at(
+        &self,
+        bytes: &[u8],
+        run: &Run,
+        i: usize,
+        out: &mut Vec<Detection>,
+    ) -> Option<usize> {
+        let g = run.group(i);
+        if run.n_chars().saturating_sub(g.off) < MIN_LEN || !left_clear(bytes, g.start) {
+            return None;
+        }
+        // Group ends where the value would have one of the possible lengths.
+        let mut ends = [(0usize, 0usize); text::MAX_RUN_GROUPS];
+        let mut n_ends = 0;
+        for j in i + 1..=run.n_groups() {
+            let last = run.group(j - 1);
+            let len = last.off + last.len - g.off;
+            if len > MAX_LEN {
+                break;
+            }
+            if LENGTHS.contains(&len)
+                && let Some(slot) = ends.get_mut(n_ends)
+            {
+                *slot = (j, len);
+                n_ends += 1;
+            }
+        }
+        for &(j, _) in ends.iter().take(n_ends).rev() {
+            let last = run.group(j - 1);
+            if !right_clear(bytes, last.end) {
+                continue;
+            }
+            let v = run.chars(i, j);
+            if let Some((kind, confidence)) =
+                self.classify(bytes, v, run.cuts(i, j), g.start, last.end)
+            {
+                out.push(Detection {
+                    kind,
+                    value: text::to_value(v),
+                    confidence,
+                    start: g.start,
+                    end: last.end,
+                });
+                return Some(j);
+            }
+        }
+        None
+    }
+
+    /// What the normalised value `v` (group boundaries `cuts`) at `start..end` is, if anything.
+    fn classify(
+        &self,
+        bytes: &[u8],
+        v: &[u8],
+        cuts: u64,
+        start: usize,
+        end: usize,
+    ) -> Option<(Kind, Confidence)> {
+        let grouped = cuts != 0;
+        // Context is searched at most once per candidate, and only when a rule needs it.
+        let mut hits: Option<Hits> = None;
+        let mut ctx = || *hits.get_or_insert_with(|| self.context.around(bytes, start, end));
+        let high_if = |b: bool| {
+            if b {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            }
+        };
+        match v.len() {
+            23 if cuts_within(cuts, bank::RIB_CUTS) && bank::rib_valid(v) => {
+                let c = high_if(
+                    grouped
+                        || ctx()
+                            .within(Topic::Bank, WINDOW_BEFORE, WINDOW_AFTER)
+                            .is_some(),
+                );
+                return Some((Kind::FrRib, c));
+            }
+            15 if cuts_within(cuts, nir::CUTS) && nir::nir_valid(v) => {
+                // Temporary NIRs (sex digit 3, 4, 7, 8) are rare and start like Amex numbers
+                // (34…, 37…); about one 15-digit number in a thousand passes both checks. The
+                // nearest keyword decides, and a temporary NIR labelled as something else
+                // (« Carte n° ») is not taken for a NIR.
+                let h = ctx();
+                let nir_kw = h.within(Topic::Nir, WINDOW_BEFORE, WINDOW_AFTER);
+                let card_kw = h.within(Topic::Card, WINDOW_BEFORE, WINDOW_AFTER);
+                let card_wins = card::card_valid(v, cuts)
+                    && card_kw.is_some_and(|c| nir_kw.is_none_or(|n| c.dist < n.dist));
+                let temporary = matches!(v.first(), Some(b'3' | b'4' | b'7' | b'8'));
+                let stands_down = card_wins || (temporary && labelled_otherwise(&h, Topic::Nir));
+                if !stands_down {
+                    return Some((Kind::FrNir, high_if(grouped || nir_kw.is_some())));
+                }
+            }
+            14 if cuts_within(cuts, company::SIRET_CUTS) && company::siret_valid(v) => {
+                return siret_confidence(&ctx(), grouped).map(|c| (Kind::FrSiret, c));
+            }
+            13 if cuts_within(cuts, tax::CUTS) && tax::spi_valid(v) => {
+                if let Some(c) = spi_confidence(&ctx(), grouped) {
+                    return Some((Kind::FrTaxId, c));
+                }
+            }
+            9 if cuts_within(cuts, company::SIREN_CUTS)
+                && company::siren_valid(v)
+                && !text::siret_tail_follows(bytes, end) =>
+            {
+                return siren_confidence(&ctx()).map(|c| (Kind::FrSiren, c));
+            }
+            _ => {}
+        }
+        if (13..=19).contains(&v.len()) && card::card_valid(v, cuts) {
+            let h = ctx();
+            let c = if grouped || h.within(Topic::Card, WINDOW_BEFORE, WINDOW_AFTER).is_some() {
+                Confidence::High
+            } else if negative_wins(&h, Topic::Card) || labelled_otherwise(&h, Topic::Card) {
+                return None;
+            } else {
+                Confidence::Medium
+            };
+            return Some((Kind::PaymentCard, c));
+        }
+        let s = identity::shape(v, bytes.get(start..end).unwrap_or(&[]))?;
+        identity::confidence(s, &ctx()).map(|c| (Kind::IdentityDocumentNumber, c))
+    }
+}
+
+/// Index of the first group of `run` starting at or after byte `e`.
+fn first_group_from(run: &Run, e: usize) -> usize {
+    (0..run.n_groups())
+        .find(|&k| run.group(k).start >= e)
+        .unwrap_or(run.n_groups())
+}
+
+/// « Facture n° », « Tél. », « Réf. » just before the value, on the same line, and no
+/// keyword of `positive` nearer to it: the nearest label says what a number is, so « SIREN
+/// 732 829 320 – commande n° 123 456 782 » reports the first number and not the second.
+fn negative_wins(h: &Hits, positive: Topic) -> bool {
+    let Some(n) = h
+        .get(Topic::Negative)
+        .filter(|n| !n.after && n.same_line && n.dist <= NEGATIVE_NEAR)
+    else {
+        return false;
+    };
+    h.get(positive).is_none_or(|p| p.after || p.dist > n.dist)
+}
+
+/// Identifier topics: a keyword of one of them names the number next to it.
+const ID_TOPICS: [Topic; 6] = [
+    Topic::Company,
+    Topic::Tax,
+    Topic::Nir,
+    Topic::Bank,
+    Topic::Card,
+    Topic::IdStrong,
+];
+
+/// The value is labelled as another identifier (« N° SS : 4210711192568⏎13 » is a broken NIR
+/// whose first 13 digits pass Luhn) and not as `own`: a weakly checked kind then stands down.
+fn labelled_otherwise(h: &Hits, own: Topic) -> bool {
+    h.get(own).is_none() && ID_TOPICS.iter().any(|&t| t != own && h.get(t).is_some())
+}
+
+/// A Luhn-valid 9-digit number is a SIREN one time in ten by chance: it is reported only with
+/// a company keyword around it (High when near, Medium further), or a legal form on its line
+/// (Medium). A bare one is not reported at all: precision matters more than the rare SIREN
+/// written without any context.
+fn siren_confidence(h: &Hits) -> Option<Confidence> {
+    if negative_wins(h, Topic::Company) {
+        return None;
+    }
+    if let Some(k) = h.within(Topic::Company, WINDOW_BEFORE, WINDOW_AFTER) {
+        return Some(if k.dist <= KEYWORD_NEAR {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        });
+    }
+    h.get(Topic::CompanyForm)
+        .filter(|f| f.same_line && f.dist <= 2 * KEYWORD_NEAR)
+        .map(|_| Confidence::Medium)
+}
+
+/// 14 digits with Luhn are rarer by chance than 9, and often printed alone in footers:
+/// reported without keywords too, at lower confidence, unless the line says it is an order or
+/// invoice number.
+fn siret_confidence(h: &Hits, grouped: bool) -> Option<Confidence> {
+    if negative_wins(h, Topic::Company) || labelled_otherwise(h, Topic::Company) {
+        return None;
+    }
+    if h.within(Topic::Company, WINDOW_BEFORE, WINDOW_AFTER)
+        .is_some()
+    {
+        return Some(Confidence::High);
+    }
+    if h.get(Topic::CompanyForm).is_some_and(|f| f.same_line) || grouped {
+        return Some(Confidence::Medium);
+    }
+    Some(Confidence::Low)
+}
+
+/// The mod 511 check lets one 13-digit number in 511 through: the avis d'impôt layout or tax
+/// keywords make it certain; a compact one alone stays Low.
+fn spi_confidence(h: &Hits, grouped: bool) -> Option<Confidence> {
+    if negative_wins(h, Topic::Tax) || labelled_otherwise(h, Topic::Tax) {
+        return None;
+    }
+    if h.within(Topic::Tax, WINDOW_BEFORE, WINDOW_AFTER).is_some() {
+        return Some(Confidence::High);
+    }
+    Some(if grouped {
+        Confidence::Medium
+    } else {
+        Confidence::Low
+    })
 }

@@ -1,0 +1,816 @@
+//! Byte-level scanning primitives shared by every detector.
+//!
+//! The engine never runs a regular expression over the whole text. It jumps from one *trigger*
+//! byte to the next (an ASCII digit, `:` or `=`), 32 bytes at a time, and only then looks at
+//! the few bytes around it. Identifiers are read as *runs*: alphanumeric *groups* joined by the
+//! separators people put inside numbers (a space, a non-breaking space, a dot, a dash, a single
+//! line break, a table gap). Every detector works on those runs, so all of them accept the same
+//! layouts and agree on what a word boundary is.
+//!
+//! Everything here reads bytes through [`at`], which answers 0 past either end: no input can
+//! make these functions index out of bounds.
+
+/// Longest alphanumeric group that can belong to an identifier (an IBAN is at most 34
+/// characters). Longer tokens (hashes, base64, long references) are skipped whole.
+pub(crate) const MAX_GROUP_LEN: usize = 34;
+/// Most characters a run keeps: more than any identifier, so that a value followed by other
+/// digit groups is still seen whole.
+pub(crate) const MAX_RUN_CHARS: usize = 64;
+/// Most groups a run keeps.
+pub(crate) const MAX_RUN_GROUPS: usize = 24;
+/// Longest separator between two groups, in bytes (table gaps included).
+const MAX_JOINT: usize = 32;
+
+const DIGIT: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const ALNUM: u8 = DIGIT | UPPER | LOWER;
+
+/// ASCII class of every byte. Non-ASCII bytes are never alphanumeric here: identifiers are
+/// ASCII, and treating `é` as a boundary is what makes « n°123 » or « Tél06… » split right.
+static CLASS: [u8; 256] = build_class();
+
+// Evaluated at compile time: an out-of-range index would fail the build, not a scan.
+#[allow(clippy::indexing_slicing)]
+const fn build_class() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0u8;
+    loop {
+        let c = if i.is_ascii_digit() {
+            DIGIT
+        } else if i.is_ascii_uppercase() {
+            UPPER
+        } else if i.is_ascii_lowercase() {
+            LOWER
+        } else {
+            0
+        };
+        t[i as usize] = c;
+        if i == u8::MAX {
+            break;
+        }
+        i += 1;
+    }
+    t
+}
+
+#[inline(always)]
+fn class(b: u8) -> u8 {
+    // A u8 always indexes a 256-entry table; `get` keeps the no-indexing rule and compiles to
+    // a plain load.
+    CLASS.get(usize::from(b)).copied().unwrap_or(0)
+}
+
+/// The byte at `i`, or 0 past the end.
+#[inline(always)]
+pub(crate) fn at(bytes: &[u8], i: usize) -> u8 {
+    bytes.get(i).copied().unwrap_or(0)
+}
+
+/// The byte before `i`, or 0 at the start.
+#[inline(always)]
+pub(crate) fn before(bytes: &[u8], i: usize) -> u8 {
+    match i.checked_sub(1) {
+        Some(p) => at(bytes, p),
+        None => 0,
+    }
+}
+
+#[inline(always)]
+pub(crate) fn is_alnum(b: u8) -> bool {
+    class(b) & ALNUM != 0
+}
+
+#[inline(always)]
+pub(crate) fn is_digit(b: u8) -> bool {
+    class(b) == DIGIT
+}
+
+#[inline(always)]
+pub(crate) fn is_letter(b: u8) -> bool {
+    class(b) & (UPPER | LOWER) != 0
+}
+
+/// Bytes that make the main loop stop: digits start identifiers, `:` and `=` end the label of
+/// a password. `'0'..=':'` is one contiguous range.
+#[inline(always)]
+fn is_trigger(b: u8) -> bool {
+    (b.wrapping_sub(b'0') < 11) | (b == b'=')
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `w` whose value is in `0x30..=0x3F` (digits and `:;<=>?`),
+/// and in no other byte: the byte's high nibble is 3 exactly when `(b ^ 0x30) & 0xF0` is zero,
+/// and the classic zero-byte test is exact here because the masked bytes are multiples of
+/// 0x10 (a borrow cannot raise a false flag).
+#[inline(always)]
+fn nibble3_bytes(w: u64) -> u64 {
+    let t = (w ^ (0x30 * ONES)) & (0xF0 * ONES);
+    t.wrapping_sub(ONES) & !t & HIGHS
+}
+
+/// Reads 8 bytes at `i` as a little-endian word (byte `i` in the low bits).
+#[inline(always)]
+fn word(bytes: &[u8], i: usize) -> Option<u64> {
+    let chunk = bytes.get(i..i.checked_add(8)?)?;
+    <[u8; 8]>::try_from(chunk).ok().map(u64::from_le_bytes)
+}
+
+/// Position of the next trigger byte at or after `from`.
+///
+/// Why words: French prose is mostly letters and blanks; testing 8 bytes with five integer
+/// operations (and 32 bytes per branch) skips it at several GB/s without `unsafe` or
+/// target-specific code. Candidates in `0x30..=0x3F` are then checked exactly (`;`, `<`, `>`
+/// and `?` are not triggers).
+pub(crate) fn next_trigger(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let (Some(w0), Some(w1), Some(w2), Some(w3)) = (
+        word(bytes, i),
+        word(bytes, i + 8),
+        word(bytes, i + 16),
+        word(bytes, i + 24),
+    ) {
+        let m = [
+            nibble3_bytes(w0),
+            nibble3_bytes(w1),
+            nibble3_bytes(w2),
+            nibble3_bytes(w3),
+        ];
+        if m.iter().any(|&x| x != 0) {
+            for (n, &mask) in m.iter().enumerate() {
+                let mut mask = mask;
+                while mask != 0 {
+                    let k = i + n * 8 + (mask.trailing_zeros() / 8) as usize;
+                    if is_trigger(at(bytes, k)) {
+                        return Some(k);
+                    }
+                    mask &= mask - 1;
+                }
+            }
+        }
+        i += 32;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| is_trigger(b))
+        .map(|k| i + k)
+}
+
+/// End of the alphanumeric token starting at `i` (unbounded: used to skip long tokens).
+pub(crate) fn skip_alnum(bytes: &[u8], mut i: usize) -> usize {
+    while is_alnum(at(bytes, i)) {
+        i += 1;
+    }
+    i
+}
+
+/// Start of the group holding the digit at `p`, or `None` when the token is longer than any
+/// identifier (then the caller skips it whole).
+pub(crate) fn group_start(bytes: &[u8], p: usize) -> Option<usize> {
+    let mut k = p;
+    while let Some(q) = k.checked_sub(1) {
+        if !is_alnum(at(bytes, q)) {
+            return Some(k);
+        }
+        if p - q >= MAX_GROUP_LEN {
+            return None;
+        }
+        k = q;
+    }
+    Some(k)
+}
+
+/// How two groups are joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Joint {
+    /// Start of the next group.
+    pub next: usize,
+    /// A line break, a tab, two blanks or more, or a table bar: a value may still span it (a
+    /// RIB table, an IBAN cut by the mail client), but it also separates two values, so a
+    /// value next to another digit group across a strong joint is still "alone".
+    pub strong: bool,
+}
+
+/// Length in bytes of the blank (space, tab, U+00A0, U+2007, U+2009, U+202F) at `k`, or 0.
+#[inline]
+pub(crate) fn blank_len(bytes: &[u8], k: usize) -> usize {
+    match at(bytes, k) {
+        b' ' | b'\t' => 1,
+        0xC2 if at(bytes, k + 1) == 0xA0 => 2,
+        0xE2 if at(bytes, k + 1) == 0x80 && matches!(at(bytes, k + 2), 0x87 | 0x89 | 0xAF) => 3,
+        _ => 0,
+    }
+}
+
+/// The separator after a group ending at `end`, when another alphanumeric group follows it.
+///
+/// Accepted: one `.` or `-` directly between two alphanumerics (« 362.521.879 »,
+/// « 4970-1012 »), or blanks with at most one line break (optionally followed by the `>`
+/// quote marks of a reply) and at most one `|` table bar.
+pub(crate) fn joint_after(bytes: &[u8], end: usize) -> Option<Joint> {
+    let b0 = at(bytes, end);
+    if b0 == b'.' || b0 == b'-' {
+        let next = end + 1;
+        return is_alnum(at(bytes, next)).then_some(Joint {
+            next,
+            strong: false,
+        });
+    }
+    let mut k = end;
+    let mut blanks = 0u32;
+    let mut newline = false;
+    let mut strong = false;
+    let mut bar = false;
+    while k - end <= MAX_JOINT {
+        let b = at(bytes, k);
+        let w = blank_len(bytes, k);
+        if w > 0 {
+            blanks += 1;
+            strong |= b == b'\t';
+            k += w;
+            continue;
+        }
+        match b {
+            b'\n' | b'\r' => {
+                if newline {
+                    return None;
+                }
+                newline = true;
+                k += if b == b'\r' && at(bytes, k + 1) == b'\n' {
+                    2
+                } else {
+                    1
+                };
+            }
+            b'>' if newline => k += 1,
+            b'|' if !bar => {
+                bar = true;
+                strong = true;
+                k += 1;
+            }
+            _ => break,
+        }
+    }
+    if k == end || !is_alnum(at(bytes, k)) {
+        return None;
+    }
+    Some(Joint {
+        next: k,
+        strong: strong || newline || blanks >= 2,
+    })
+}
+
+/// The separator before a group starting at `start`, when another alphanumeric group precedes
+/// it: the end of that group and whether the joint is strong. Mirror of [`joint_after`].
+pub(crate) fn joint_before(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
+    let p = start.checked_sub(1)?;
+    let b0 = at(bytes, p);
+    if b0 == b'.' || b0 == b'-' {
+        return is_alnum(before(bytes, p)).then_some((p, false));
+    }
+    let mut k = start;
+    let mut blanks = 0u32;
+    let mut newline = false;
+    let mut strong = false;
+    let mut bar = false;
+    let mut quote = false;
+    while start - k <= MAX_JOINT {
+        let Some(p) = k.checked_sub(1) else {
+            break;
+        };
+        match at(bytes, p) {
+            b' ' => {
+                blanks += 1;
+                k = p;
+            }
+            b'\t' => {
+                blanks += 1;
+                strong = true;
+                k = p;
+            }
+            0xA0 if before(bytes, p) == 0xC2 => {
+                blanks += 1;
+                k = p - 1;
+            }
+            0x87 | 0x89 | 0xAF
+                if p >= 2 && at(bytes, p - 1) == 0x80 && at(bytes, p - 2) == 0xE2 =>
+            {
+                blanks += 1;
+                k = p - 2;
+            }
+            b'\n' | b'\r' => {
+                if newline {
+                    return None;
+                }
+                newline = true;
+                k = if at(bytes, p) == b'\n' && before(bytes, p) == b'\r' {
+                    p - 1
+                } else {
+                    p
+                };
+            }
+            b'>' if !newline => {
+                quote = true;
+                k = p;
+            }
+            b'|' if !bar => {
+                bar = true;
+                strong = true;
+                k = p;
+            }
+            _ => break,
+        }
+    }
+    if k == start || (quote && !newline) || !is_alnum(before(bytes, k)) {
+        return None;
+    }
+    Some((k, strong || newline || blanks >= 2))
+}
+
+/// Whether the group ending at `end` (exclusive) holds a digit; looks back at most one group.
+fn group_before_has_digit(bytes: &[u8], end: usize) -> bool {
+    let mut k = end;
+    for _ in 0..=MAX_GROUP_LEN {
+        let Some(p) = k.checked_sub(1) else {
+            return false;
+        };
+        let b = at(bytes, p);
+        if !is_alnum(b) {
+            return false;
+        }
+        if is_digit(b) {
+            return true;
+        }
+        k = p;
+    }
+    false
+}
+
+/// Whether the group starting at `start` holds a digit.
+fn group_after_has_digit(bytes: &[u8], start: usize) -> bool {
+    (start..=start + MAX_GROUP_LEN)
+        .map(|k| at(bytes, k))
+        .take_while(|&b| is_alnum(b))
+        .any(is_digit)
+}
+
+/// Whether a value may start at `start`: it is not the tail of a longer number (another digit
+/// group joined by a weak separator, a decimal part), nor glued to `+` (international phone),
+/// `/` (dates, paths), `_`, `@`, `#`, `&` or `\`.
+pub(crate) fn left_clear(bytes: &[u8], start: usize) -> bool {
+    match before(bytes, start) {
+        b'+' | b'/' | b'\\' | b'_' | b'@' | b'#' | b'&' => return false,
+        b',' if is_digit(before(bytes, start.saturating_sub(1))) => return false,
+        b if b >= 0x80 && word_char_before(bytes, start) => return false,
+        _ => {}
+    }
+    match joint_before(bytes, start) {
+        None => true,
+        Some((prev_end, strong)) => strong || !group_before_has_digit(bytes, prev_end),
+    }
+}
+
+/// Whether a value may end at `end`: not followed by more digits joined weakly, a decimal
+/// part, `/`, `%`, `@`, `_`, `\`, or a currency (« 362 521 879 € » is an amount).
+pub(crate) fn right_clear(bytes: &[u8], end: usize) -> bool {
+    match at(bytes, end) {
+        b'/' | b'\\' | b'_' | b'@' | b'%' => return false,
+        b',' if is_digit(at(bytes, end + 1)) => return false,
+        _ => {}
+    }
+    if currency_follows(bytes, end) {
+        return false;
+    }
+    match joint_after(bytes, end) {
+        None => true,
+        Some(j) => j.strong || !group_after_has_digit(bytes, j.next),
+    }
+}
+
+/// Whether a group of exactly 5 digits follows `end` across any joint: a 9-digit number
+/// followed by one is a SIRET (« 732829320⏎00074 »), even a broken one, not a SIREN.
+pub(crate) fn siret_tail_follows(bytes: &[u8], end: usize) -> bool {
+    let Some(j) = joint_after(bytes, end) else {
+        return false;
+    };
+    (j.next..j.next + 5).all(|k| is_digit(at(bytes, k))) && !is_alnum(at(bytes, j.next + 5))
+}
+
+/// `€`, `EUR` or `euro(s)` right after `end`, up to two blanks away.
+fn currency_follows(bytes: &[u8], end: usize) -> bool {
+    let mut k = end;
+    for _ in 0..2 {
+        let w = blank_len(bytes, k);
+        if w == 0 {
+            break;
+        }
+        k += w;
+    }
+    if at(bytes, k) == 0xE2 && at(bytes, k + 1) == 0x82 && at(bytes, k + 2) == 0xAC {
+        return true;
+    }
+    let word = |s: &[u8]| {
+        s.iter()
+            .enumerate()
+            .all(|(o, c)| at(bytes, k + o).eq_ignore_ascii_case(c))
+    };
+    (word(b"eur") && !is_letter(at(bytes, k + 3)))
+        || (word(b"euro") && !is_letter(at(bytes, k + 4)))
+        || (word(b"euros") && !is_letter(at(bytes, k + 5)))
+}
+
+/// When the group starting at `start` is preceded by a lone two-letter group (« FR 76 3000… »,
+/// « FR 40 303 265 045 », « FR⏎40303265045 »), the start of those two letters.
+pub(crate) fn letter_pair_before(bytes: &[u8], start: usize) -> Option<usize> {
+    let (prev_end, _) = joint_before(bytes, start)?;
+    let s = prev_end.checked_sub(2)?;
+    (is_letter(at(bytes, s)) && is_letter(at(bytes, s + 1)) && !word_char_before(bytes, s))
+        .then_some(s)
+}
+
+/// Whether the character just before `i` is a letter or digit, ASCII or not. The ASCII
+/// groups stop at « é », so « numéro » ends with an ASCII group « ro »: that group is the tail
+/// of a word, not a country code.
+pub(crate) fn word_char_before(bytes: &[u8], i: usize) -> bool {
+    let b = before(bytes, i);
+    if b < 0x80 {
+        return is_alnum(b);
+    }
+    (1..=4).any(|k| {
+        i.checked_sub(k)
+            .and_then(|s| bytes.get(s..i))
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .and_then(|c| c.chars().next())
+            // « nº » (U+00BA) is a letter for Unicode but a sign of « numéro » here.
+            .is_some_and(|ch| ch.is_alphanumeric() && !matches!(ch, 'º' | 'ª'))
+    })
+}
+
+/// Characters gathered across groups by [`collect`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Collected {
+    /// Upper-cased alphanumerics.
+    pub chars: [u8; 40],
+    pub len: usize,
+    /// Byte offset just after the last character.
+    pub end: usize,
+    /// Bit `k` set when a group boundary falls after the `k`-th character.
+    pub cuts: u64,
+}
+
+impl Collected {
+    pub fn as_slice(&self) -> &[u8] {
+        self.chars.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// Reads exactly `want` alphanumerics from `start` across joints, ending at a group end (so
+/// « FR76…189 12 » gives the IBAN but « FR76…18912 » gives nothing). Letters-only groups are
+/// allowed (« GB29 NWBK 6016… »).
+pub(crate) fn collect(bytes: &[u8], start: usize, want: usize) -> Option<Collected> {
+    let mut c = Collected {
+        chars: [0; 40],
+        len: 0,
+        end: start,
+        cuts: 0,
+    };
+    if want == 0 || want > c.chars.len() {
+        return None;
+    }
+    let mut k = start;
+    loop {
+        let mut e = k;
+        loop {
+            let b = at(bytes, e);
+            if !is_alnum(b) {
+                break;
+            }
+            if c.len == want {
+                return None;
+            }
+            *c.chars.get_mut(c.len)? = b.to_ascii_uppercase();
+            c.len += 1;
+            e += 1;
+        }
+        if e == k {
+            return None;
+        }
+        if c.len == want {
+            c.end = e;
+            return Some(c);
+        }
+        c.cuts |= 1u64 << c.len;
+        k = joint_after(bytes, e)?.next;
+    }
+}
+
+/// One group of a [`Run`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Group {
+    pub start: usize,
+    pub end: usize,
+    /// Offset of the group's first character in [`Run::chars`].
+    pub off: usize,
+    pub len: usize,
+    pub starts_with_letter: bool,
+}
+
+/// Digit-holding groups joined by separators, starting where the main loop found a digit.
+///
+/// It is reused from one run to the next (no allocation in the scan loop).
+#[derive(Debug, Clone)]
+pub(crate) struct Run {
+    chars: [u8; MAX_RUN_CHARS],
+    n_chars: usize,
+    groups: [Group; MAX_RUN_GROUPS],
+    n_groups: usize,
+    /// Byte offset after the last group (or after the skipped token).
+    pub end: usize,
+}
+
+impl Default for Run {
+    fn default() -> Self {
+        Run {
+            chars: [0; MAX_RUN_CHARS],
+            n_chars: 0,
+            groups: [Group::default(); MAX_RUN_GROUPS],
+            n_groups: 0,
+            end: 0,
+        }
+    }
+}
+
+impl Run {
+    /// Reads the run starting at `start` (the start of a group holding a digit).
+    pub fn build(&mut self, bytes: &[u8], start: usize) {
+        self.n_chars = 0;
+        self.n_groups = 0;
+        self.end = start;
+        let mut k = start;
+        loop {
+            let mut e = k;
+            let mut digit = false;
+            while is_alnum(at(bytes, e)) && e - k <= MAX_GROUP_LEN {
+                digit |= is_digit(at(bytes, e));
+                e += 1;
+            }
+            let len = e - k;
+            if len > MAX_GROUP_LEN {
+                if self.n_groups == 0 {
+                    self.end = skip_alnum(bytes, e);
+                }
+                return;
+            }
+            if len == 0
+                || !digit
+                || self.n_groups == MAX_RUN_GROUPS
+                || self.n_chars + len > MAX_RUN_CHARS
+            {
+                return;
+            }
+            let off = self.n_chars;
+            for (slot, &b) in self
+                .chars
+                .iter_mut()
+                .skip(off)
+                .zip(bytes.get(k..e).unwrap_or(&[]))
+            {
+                *slot = b.to_ascii_uppercase();
+            }
+            self.n_chars += len;
+            if let Some(g) = self.groups.get_mut(self.n_groups) {
+                *g = Group {
+                    start: k,
+                    end: e,
+                    off,
+                    len,
+                    starts_with_letter: is_letter(at(bytes, k)),
+                };
+            }
+            self.n_groups += 1;
+            self.end = e;
+            match joint_after(bytes, e) {
+                Some(j) => k = j.next,
+                None => return,
+            }
+        }
+    }
+
+    pub fn n_groups(&self) -> usize {
+        self.n_groups
+    }
+
+    pub fn n_chars(&self) -> usize {
+        self.n_chars
+    }
+
+    pub fn group(&self, i: usize) -> Group {
+        self.groups.get(i).copied().unwrap_or_default()
+    }
+
+    /// Normalised characters of groups `i..j`.
+    pub fn chars(&self, i: usize, j: usize) -> &[u8] {
+        let a = self.group(i).off;
+        let last = self.group(j.saturating_sub(1));
+        self.chars.get(a..last.off + last.len).unwrap_or(&[])
+    }
+
+    /// Group boundaries inside groups `i..j`, as offsets from the start of group `i` (bit `k`:
+    /// a boundary after `k` characters).
+    pub fn cuts(&self, i: usize, j: usize) -> u64 {
+        let base = self.group(i).off;
+        let mut m = 0u64;
+        for g in self.groups.iter().take(j).skip(i + 1) {
+            m |= 1u64.checked_shl((g.off - base) as u32).unwrap_or(0);
+        }
+        m
+    }
+}
+
+/// A bit mask of allowed cut offsets, for [`Run::cuts`] and [`Collected::cuts`].
+// Only called in constant items: evaluated at compile time.
+#[allow(clippy::indexing_slicing)]
+pub(crate) const fn cut_mask(offsets: &[u32]) -> u64 {
+    let mut m = 0u64;
+    let mut i = 0;
+    while i < offsets.len() {
+        m |= 1u64 << offsets[i];
+        i += 1;
+    }
+    m
+}
+
+/// Whether every cut in `cuts` is allowed by `allowed`.
+#[inline]
+pub(crate) fn cuts_within(cuts: u64, allowed: u64) -> bool {
+    cuts & !allowed == 0
+}
+
+/// Value of an ASCII digit string (at most 19 digits), or `None` if it is not all digits.
+pub(crate) fn parse_u64(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |acc, &b| {
+        is_digit(b).then(|| acc * 10 + u64::from(b - b'0'))
+    })
+}
+
+/// Whether all bytes are ASCII digits.
+pub(crate) fn all_digits(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&b| is_digit(b))
+}
+
+/// The normalised value as a `String` (the bytes are upper-case ASCII alphanumerics).
+pub(crate) fn to_value(chars: &[u8]) -> String {
+    chars.iter().map(|&b| char::from(b)).collect()
+}
+
+#[cfg(test)]
+// Tests fail by panicking.
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_are_found_in_every_chunk_position() {
+        let mut s = vec![b'a'; 100];
+        for p in 0..100 {
+            s[p] = b'7';
+            assert_eq!(next_trigger(&s, 0), Some(p));
+            assert_eq!(next_trigger(&s, p + 1), None);
+            s[p] = b'a';
+        }
+        assert_eq!(next_trigger(b"abc:def", 0), Some(3));
+        assert_eq!(next_trigger(b"abc=def", 0), Some(3));
+        assert_eq!(next_trigger(b"abc;def", 0), None);
+        let mut s = vec![b'?'; 100];
+        s[77] = b'0';
+        assert_eq!(next_trigger(&s, 0), Some(77), "near-misses are skipped");
+    }
+
+    #[test]
+    fn nibble3_is_exact() {
+        for a in 0..=255u8 {
+            for b in [0u8, 0x2F, 0x30, 0x3F, 0x40, 0x80, 0xB0, 0xFF] {
+                let w = u64::from_le_bytes([b, a, b, a, a, b, 0x30, 0x41]);
+                let got = nibble3_bytes(w);
+                for (i, x) in w.to_le_bytes().iter().enumerate() {
+                    assert_eq!(
+                        got >> (i * 8 + 7) & 1 == 1,
+                        x >> 4 == 3,
+                        "{a:#x} {b:#x} {i}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn joints() {
+        let s = "362 521\u{a0}879.00034-12\n> 45  67\n\n89".as_bytes();
+        assert_eq!(
+            joint_after(s, 3),
+            Some(Joint {
+                next: 4,
+                strong: false
+            })
+        );
+        assert_eq!(
+            joint_after(s, 7),
+            Some(Joint {
+                next: 9,
+                strong: false
+            })
+        );
+        assert_eq!(
+            joint_after(s, 12),
+            Some(Joint {
+                next: 13,
+                strong: false
+            })
+        );
+        assert_eq!(
+            joint_after(s, 18),
+            Some(Joint {
+                next: 19,
+                strong: false
+            })
+        );
+        assert_eq!(
+            joint_after(s, 21),
+            Some(Joint {
+                next: 24,
+                strong: true
+            })
+        );
+        assert_eq!(
+            joint_after(s, 26),
+            Some(Joint {
+                next: 28,
+                strong: true
+            })
+        );
+        assert_eq!(joint_after(s, 30), None, "a blank line ends a value");
+        assert_eq!(joint_before(s, 4), Some((3, false)));
+        assert_eq!(joint_before(s, 9), Some((7, false)));
+        assert_eq!(joint_before(s, 24), Some((21, true)));
+        assert_eq!(joint_before(s, 32), None);
+        assert_eq!(joint_after(b"12. 34", 2), None);
+        assert_eq!(joint_after(b"12 - 34", 2), None);
+    }
+
+    #[test]
+    fn boundaries() {
+        let s = b"tel +33612345678 et 1,362521879 puis 362521879 EUR";
+        assert!(!left_clear(s, 5));
+        assert!(!left_clear(s, 22));
+        assert!(left_clear(s, 37));
+        assert!(!right_clear(s, 46));
+        assert!(right_clear(b"362521879 RCS", 9));
+        assert!(!right_clear(b"362 521 879 00034", 11));
+        assert!(right_clear(b"362 521 879\n12 rue", 11));
+        assert!(!left_clear(b"12 362 521 879", 3));
+        assert!(left_clear(b"SIREN 362 521 879", 6));
+    }
+
+    #[test]
+    fn runs_and_collect() {
+        let s = b"FR 40 303 265 045 et FR7630006000011234567890189 puis";
+        let mut run = Run::default();
+        run.build(s, 3);
+        assert_eq!(run.n_groups(), 4);
+        assert_eq!(run.chars(0, 4), b"40303265045");
+        assert_eq!(run.cuts(0, 4), cut_mask(&[2, 5, 8]));
+        assert_eq!(letter_pair_before(s, 3), Some(0));
+        let c = collect(s, 0, 13).unwrap();
+        assert_eq!(c.as_slice(), b"FR40303265045");
+        assert_eq!(c.end, 17);
+        assert!(collect(s, 0, 12).is_none(), "must end at a group end");
+        assert!(
+            collect(s, 0, 14).is_none(),
+            "« et » holds no digit but is too long"
+        );
+    }
+
+    #[test]
+    fn long_tokens_are_skipped() {
+        let s = b"x 0123456789abcdef0123456789abcdef0123456789 y";
+        assert_eq!(group_start(s, 40), None);
+        let mut run = Run::default();
+        run.build(s, 2);
+        assert_eq!(run.n_groups(), 0);
+        assert_eq!(run.end, 44);
+    }
+
+    #[test]
+    fn currency() {
+        assert!(currency_follows("1 \u{a0}€".as_bytes(), 1));
+        assert!(currency_follows(b"1 euros.", 1));
+        assert!(currency_follows(b"1 EUR", 1));
+        assert!(!currency_follows(b"1 europe", 1));
+    }
+}
