@@ -224,7 +224,7 @@ fn count_maildir_files(dir: &Path) -> u64 {
 
 fn emit_scan(report: &ScanReport, format: Format, output: Option<&Path>) -> Result<(), Failure> {
     let body = match format {
-        Format::Text => report::text::scan_summary(&report),
+        Format::Text => report::text::scan_summary(report),
         Format::Json => json_line(report)?,
         Format::Html => report::html::scan_report(report),
     };

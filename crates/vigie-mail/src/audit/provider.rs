@@ -44,9 +44,7 @@ impl ProviderBase {
     /// The provider that hosts `domain` (case-insensitive), if it is a consumer one.
     pub fn lookup(&self, domain: &str) -> Option<&Provider> {
         let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-        self.providers
-            .iter()
-            .find(|p| p.domains.iter().any(|d| *d == domain))
+        self.providers.iter().find(|p| p.domains.contains(&domain))
     }
 }
 

@@ -74,7 +74,7 @@ pub fn scan_report(report: &ScanReport) -> String {
     kinds_section(&mut h, report);
     messages_table(&mut h, report);
     problems(&mut h, report);
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<h2>À propos de ce rapport</h2><p class=\"why\">Les valeurs trouvées sont masquées : \
          seuls les 4 derniers caractères sont visibles, pour que vous puissiez retrouver le \
@@ -82,7 +82,7 @@ pub fn scan_report(report: &ScanReport) -> String {
          Word, Excel, LibreOffice, archives ZIP, messages transférés) ont été lues ; les images \
          sont classées d'après leur nom et leur contexte. Vigie n'a rien modifié dans la \
          messagerie : aucun message n'a été marqué comme lu, déplacé ou supprimé.</p>\
-         </main></body></html>\n"
+         </main></body></html>"
     );
     h
 }

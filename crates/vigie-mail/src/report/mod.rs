@@ -71,29 +71,6 @@ pub fn french_size(bytes: u64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_shown_in_paris_time() {
-        // 23:30 UTC on 31 December is already 1 January in Paris.
-        assert_eq!(french_day(Some("2019-12-31T23:30:00Z")), "01/01/2020");
-        assert_eq!(french_day(None), "date inconnue");
-        assert_eq!(
-            french_datetime("2026-07-01T10:00:00Z"),
-            "01/07/2026 à 12:00"
-        );
-    }
-
-    #[test]
-    fn sizes() {
-        assert_eq!(french_size(12), "12 octets");
-        assert_eq!(french_size(1536), "1,5 Ko");
-        assert_eq!(french_size(200 * 1024 * 1024), "200,0 Mo");
-    }
-}
-
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
 /// then renamed over the target. A crash or a full disk never leaves a truncated report or
 /// state in place of a good one.
@@ -119,4 +96,27 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_shown_in_paris_time() {
+        // 23:30 UTC on 31 December is already 1 January in Paris.
+        assert_eq!(french_day(Some("2019-12-31T23:30:00Z")), "01/01/2020");
+        assert_eq!(french_day(None), "date inconnue");
+        assert_eq!(
+            french_datetime("2026-07-01T10:00:00Z"),
+            "01/07/2026 à 12:00"
+        );
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(french_size(12), "12 octets");
+        assert_eq!(french_size(1536), "1,5 Ko");
+        assert_eq!(french_size(200 * 1024 * 1024), "200,0 Mo");
+    }
 }

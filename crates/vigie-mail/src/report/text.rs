@@ -122,7 +122,7 @@ pub fn audit_summary(report: &AuditReport) -> String {
         let _ = writeln!(out, "\nAucun problème trouvé.");
     }
     let mut findings: Vec<_> = report.findings.iter().collect();
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     for f in findings {
         let _ = writeln!(
             out,
