@@ -422,3 +422,133 @@ fn no_panic_on_odd_input() {
     let many_groups = "12 ".repeat(5_000);
     assert!(d.scan_collect(&many_groups).is_empty());
 }
+
+#[test]
+fn siret_labelled_as_the_clients() {
+    let v = "21374825436243";
+    for text in [
+        "SIRET client : 21374825436243",
+        "SIRET client : 213-748-254-36243",
+        "SIRET client : 213 748 254 36243",
+        "SIRET client : 213.748.254.36243",
+        "SIRET client : 213.748\n254.36243",
+        "N° SIRET du client : 213 748 254 36243",
+        "Siret de l'adhérent : 21374825436243",
+        "Client : Mairie de Saint-Martin\nSIRET client : 213 748 254 36243\nDate : 19/03/2021",
+    ] {
+        let d = one(text, Kind::FrSiret, v);
+        assert_eq!(d.confidence, Confidence::High, "{text}");
+    }
+    let d = one("SIREN client : 213 748 254", Kind::FrSiren, "213748254");
+    assert_eq!(d.confidence, Confidence::High);
+}
+
+#[test]
+fn client_numbers_stay_client_numbers() {
+    none("n° client : 213748254");
+    none("N° client : 213 748 254");
+    none("Compte client : 12345");
+    none("n° client : 21374825436243");
+    none("Référence client : 213 748 254 36243");
+    // A SIRET label elsewhere on the line does not name the client number.
+    let out = scan("SIRET : 732 829 320 00074 – n° client : 213748254");
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(out[0].value, "73282932000074");
+    // « client » away from the label still introduces another number.
+    none("SIREN de la commune, voir n° client : 213748254");
+}
+
+#[test]
+fn identity_card_2021_letters_first() {
+    for (text, v) in [
+        ("carte nationale d'identité n° DGZBH6VTT", "DGZBH6VTT"),
+        ("Carte nationale d’identité n°DGZBH6VTT.", "DGZBH6VTT"),
+        ("CNI:DGZBH6VTT", "DGZBH6VTT"),
+        ("Copie de la CNI (n° MKMD8CG8K) jointe.", "MKMD8CG8K"),
+        ("N° de la carte : ABCDEFGH1", "ABCDEFGH1"),
+        ("Carte d'identité\nWEXYABM1B", "WEXYABM1B"),
+        (
+            "Pièce d'identité : carte nationale d'identité n° FAZ7TJHJ3 délivrée le 03/02/2022",
+            "FAZ7TJHJ3",
+        ),
+    ] {
+        let d = one(text, Kind::IdentityDocumentNumber, v);
+        assert!(d.confidence >= Confidence::Medium, "{text}: {d:?}");
+        assert_eq!(&text[d.start..d.end], v);
+    }
+    none("carte nationale d'identité n° ABCDEFGHJ");
+    none("carte d'identité : code promo covid2019");
+    none("Votre référence DGZBH6VTT est enregistrée.");
+}
+
+#[test]
+fn identity_numbers_in_table_rows() {
+    // PDF tables reach the detectors with single spaces between cells.
+    let pdf = "Héritier Lien Naissance Pièce d'identité Quote-part\n\
+               Gérard DESORMEAUX enfant 01/11/1951 CNI n° 071239110931 1/2\n\
+               Valérie DROMARD neveu / nièce 20/04/1977 passeport n° 22CI56519 1/3\n\
+               Maëlle DROMARD neveu / nièce 09/02/1990 CNI n° 170389142814 1/3\n";
+    let out = scan(pdf);
+    let values: Vec<_> = out.iter().map(|d| (d.kind, d.value.as_str())).collect();
+    assert_eq!(
+        values,
+        [
+            (Kind::IdentityDocumentNumber, "071239110931"),
+            (Kind::IdentityDocumentNumber, "22CI56519"),
+            (Kind::IdentityDocumentNumber, "170389142814"),
+        ]
+    );
+    assert_eq!(&pdf[out[0].start..out[0].end], "071239110931");
+    // Office tables end cells with a tab.
+    one(
+        "Lucas JACQUINOD\tenfant\t05/10/1983\tpasseport n° 10TK22602\t1/3\n",
+        Kind::IdentityDocumentNumber,
+        "10TK22602",
+    );
+    // A date cell before the number.
+    one(
+        "CNI : Nathalie DROMARD 27/09/1955 200689195563",
+        Kind::IdentityDocumentNumber,
+        "200689195563",
+    );
+    // A fraction or date is not the tail of a longer number...
+    one(
+        "SIRET 732 829 320 00074 1/2",
+        Kind::FrSiret,
+        "73282932000074",
+    );
+    // ...but other digit groups still are.
+    none("CNI n° 170389142814 12 34");
+    none("Tél. 03 80 12 34 56 12/03/2024");
+}
+
+#[test]
+fn rib_with_labels_between_fields() {
+    let v = "30066929438218424373206";
+    let text = "Banque : 30066  Guichet : 92943  Compte : 82184243732  Clé : 06";
+    let d = one(text, Kind::FrRib, v);
+    assert_eq!(d.confidence, Confidence::High);
+    assert_eq!((d.start, d.end), (9, text.len()));
+    for text in [
+        "Banque : 30066  Guichet : 10021  Compte : 00012345678  Clé : 91",
+        "Code banque : 30066 – Code guichet : 10021 – N° de compte : 00012345678 – Clé RIB : 91.",
+        "Banque 30066 Guichet 10021 Compte 00012345678 Clé 91",
+        "BANQUE : 30066  GUICHET : 10021  COMPTE : 00012345678  CLÉ : 91",
+        "Code banque : 30066\nCode guichet : 10021\nNuméro de compte : 00012345678\nClé RIB : 91\n",
+    ] {
+        one(text, Kind::FrRib, "30066100210001234567891");
+    }
+    one(
+        "Banque : 30001  Guichet : 10628  Compte : C2190000000  Clé : 48",
+        Kind::FrRib,
+        "3000110628C219000000048",
+    );
+    // Wrong key, missing or misplaced labels, a blank line between fields.
+    none("Banque : 30066  Guichet : 10021  Compte : 00012345678  Clé : 06");
+    none("Banque : 30066  Agence : 10021  Compte : 00012345678  Clé : 91");
+    none("Banque : 30066  Guichet : 10021  Client : 00012345678  Clé : 91");
+    none("Banque : 30066  Guichet : 10021  Compte : 00012345678  Total : 91");
+    none("Code banque : 30066\n\nCode guichet : 10021\nCompte : 00012345678\nClé : 91");
+    none("Banque : 30066  Guichet : 10021  Compte client : 12345  Clé : 91");
+    none("21410 Saint-Martin, guichet 10021, compte 00012345678, clé 91");
+}

@@ -3,12 +3,13 @@
 //!
 //! An IBAN is read from its two country letters across any grouping (the registry length
 //! tells where it ends, so « FR76 … 189 BIC … » stops at the right place) and validated by
-//! ISO 7064 mod 97. A RIB is 5 + 5 + 11 + 2 characters validated by its key. A French IBAN
+//! ISO 7064 mod 97. A RIB is 5 + 5 + 11 + 2 characters validated by its key, written as one
+//! run of groups or with its labels between the fields ([`labelled_rib_at`]). A French IBAN
 //! contains a RIB: the engine reads the IBAN first and moves past it, so that RIB is never
 //! reported on its own.
 
 use super::checksum::mod97_alnum;
-use super::text::{Collected, collect, cut_mask, cuts_within, is_letter};
+use super::text::{Collected, at, collect, cut_mask, cuts_within, is_alnum, is_digit, is_letter};
 
 /// IBAN length of each country of the SWIFT IBAN registry (release 2024-2025), plus the
 /// territories the registry lists under their parent country (Åland, French overseas
@@ -260,6 +261,129 @@ pub(crate) fn rib_valid(rib: &[u8]) -> bool {
     key == 97 - sum
 }
 
+/// Most bytes between two fields of a labelled RIB, label included (« ⎵⎵N° de compte : »).
+const MAX_LABEL_GAP: usize = 40;
+
+/// The fields after the code banque in a labelled RIB: words one of which its label must
+/// hold (ASCII case-insensitive), length, digits only.
+const LABELLED_FIELDS: [(&[&[u8]], usize, bool); 3] = [
+    (&[b"guichet"], 5, true),
+    (&[b"compte", b"cpte", b"account"], 11, false),
+    (
+        &[b"cle", "clé".as_bytes(), "clÉ".as_bytes(), b"key"],
+        2,
+        true,
+    ),
+];
+
+/// A RIB written field by field with its labels between the fields, on one line or one field
+/// per line: « Banque : 30066  Guichet : 10021  Compte : 00012345678  Clé : 06 ». `start` is
+/// the first digit of the code banque. The runs of the engine stop at the first label, so this
+/// layout is read here: each field must have its exact length and follow its own label
+/// (guichet, compte, clé) within a few words, and the whole must pass the RIB key. The
+/// returned `end` is the end of the key; the labels lie inside the reported range.
+pub(crate) fn labelled_rib_at(bytes: &[u8], start: usize) -> Option<Collected> {
+    // Most 5-digit groups are postal codes: one SIMD search for the first label's initial
+    // turns them away before any parsing.
+    let window = bytes.get(start + 5..)?;
+    let window = window.get(..window.len().min(MAX_LABEL_GAP))?;
+    memchr::memchr2(b'g', b'G', window)?;
+    let mut c = Collected {
+        chars: [0; 40],
+        len: 0,
+        end: start,
+        cuts: 0,
+    };
+    let push = |c: &mut Collected, from: usize, len: usize, digits_only: bool| -> Option<()> {
+        for k in from..from + len {
+            let b = at(bytes, k);
+            if !is_alnum(b) || (digits_only && !is_digit(b)) {
+                return None;
+            }
+            *c.chars.get_mut(c.len)? = b.to_ascii_uppercase();
+            c.len += 1;
+        }
+        if is_alnum(at(bytes, from + len)) {
+            return None;
+        }
+        c.cuts |= 1u64 << c.len;
+        c.end = from + len;
+        Some(())
+    };
+    push(&mut c, start, 5, true)?;
+    for (labels, len, digits_only) in LABELLED_FIELDS {
+        let gap_start = c.end;
+        let field = next_field(bytes, gap_start, len)?;
+        let gap = bytes.get(gap_start..field)?;
+        let labelled = labels
+            .iter()
+            .any(|l| gap.windows(l.len()).any(|w| w.eq_ignore_ascii_case(l)));
+        if !labelled {
+            return None;
+        }
+        push(&mut c, field, len, digits_only)?;
+    }
+    c.cuts &= !(1u64 << c.len);
+    (rib_valid(c.as_slice()) && field_alone(bytes, start, c.end)).then_some(c)
+}
+
+/// Whether no other number is glued to the labelled RIB from `start` to `end`: no digit
+/// before it or after it on its line across blanks only, no sign or decimal separator
+/// touching it. (A simpler form of [`super::text::left_clear`] and
+/// [`super::text::right_clear`], which stay private to the scan loop so that they are inlined
+/// there.)
+fn field_alone(bytes: &[u8], start: usize, end: usize) -> bool {
+    const GLUE: &[u8] = b"+-/\\_@#&.,%";
+    let (b, a) = (super::text::before(bytes, start), at(bytes, end));
+    if GLUE.contains(&b) || (GLUE.contains(&a) && is_alnum(at(bytes, end + 1))) {
+        return false;
+    }
+    let mut k = start;
+    while k > 0 && matches!(super::text::before(bytes, k), b' ' | b'\t') {
+        k -= 1;
+    }
+    let mut e = end;
+    while matches!(at(bytes, e), b' ' | b'\t') {
+        e += 1;
+    }
+    !is_digit(super::text::before(bytes, k)) && !is_digit(at(bytes, e))
+}
+
+/// Start of the first alphanumeric token after `from` that holds a digit, when it comes
+/// within [`MAX_LABEL_GAP`] bytes, without a blank line, after letter-only words (the label),
+/// and is `len` characters long.
+fn next_field(bytes: &[u8], from: usize, len: usize) -> Option<usize> {
+    let mut k = from;
+    let mut breaks = 0;
+    while k - from <= MAX_LABEL_GAP {
+        let b = at(bytes, k);
+        if b == b'\n' {
+            breaks += 1;
+            if breaks > 1 {
+                return None;
+            }
+        }
+        if !is_alnum(b) {
+            if b == 0 && k >= bytes.len() {
+                return None;
+            }
+            k += 1;
+            continue;
+        }
+        let t = k;
+        while is_alnum(at(bytes, k)) {
+            k += 1;
+            if k - t > super::text::MAX_GROUP_LEN {
+                return None;
+            }
+        }
+        if (t..k).any(|i| is_digit(at(bytes, i))) {
+            return (k - t == len).then_some(t);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 // Tests fail by panicking.
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
@@ -341,6 +465,42 @@ mod tests {
         let s = b"FR76 30006 00001 12345678901 89";
         assert_eq!(iban_at(s, 0).unwrap().end, s.len());
         assert!(iban_at(b"FR7 630006000011234567890189", 0).is_none());
+    }
+
+    #[test]
+    fn labelled_rib() {
+        let s = "Banque : 30066  Guichet : 92943  Compte : 82184243732  Clé : 06".as_bytes();
+        let c = labelled_rib_at(s, 9).unwrap();
+        assert_eq!(c.as_slice(), b"30066929438218424373206");
+        assert_eq!(c.end, s.len());
+        assert_eq!(c.cuts, RIB_CUTS);
+        let s =
+            b"Code banque 30001\nCode guichet 10628\nN\xC2\xB0 de compte C2190000000\nCLE RIB 48";
+        assert_eq!(
+            labelled_rib_at(s, 12).unwrap().as_slice(),
+            b"3000110628C219000000048"
+        );
+        // Key off by one, field too long, field of letters only, blank line, no label.
+        for s in [
+            "30066  Guichet : 92943  Compte : 82184243732  Clé : 07",
+            "30066  Guichet : 929430  Compte : 82184243732  Clé : 06",
+            "30066  Guichet : 92943  Compte : 8218424373  Clé : 06",
+            "30066  Guichet : 92943\n\nCompte : 82184243732  Clé : 06",
+            "30066  92943  Compte : 82184243732  Clé : 06",
+            "30066  Guichet : 92943  Compte : 82184243732  Clé : 06/2",
+            "30066  Guichet : 9294A  Compte : 82184243732  Clé : 06",
+        ] {
+            assert!(labelled_rib_at(s.as_bytes(), 0).is_none(), "{s}");
+        }
+        // Another number glued on the same line, before or after.
+        let s = b"12 30066  Guichet : 92943  Compte : 82184243732  Cl\xC3\xA9 : 06";
+        assert!(labelled_rib_at(s, 3).is_none());
+        let s = b"30066  Guichet : 92943  Compte : 82184243732  Cl\xC3\xA9 : 06 12";
+        assert!(labelled_rib_at(s, 0).is_none());
+        let s = b"12\n30066  Guichet : 92943  Compte : 82184243732  Cl\xC3\xA9 : 06\n12 rue";
+        assert!(labelled_rib_at(s, 3).is_some());
+        let long = "30066  Guichet, ce qui est un très long libellé : 92943  Compte : 82184243732  Clé : 06";
+        assert!(labelled_rib_at(long.as_bytes(), 0).is_none());
     }
 
     #[test]

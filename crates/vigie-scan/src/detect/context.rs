@@ -12,7 +12,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::text::{at, before, is_alnum};
+use super::text::{at, before, blank_len, is_alnum};
 
 /// What a keyword is evidence for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,6 +293,64 @@ const KEYWORDS: &[(Topic, &[&str])] = &[
     ),
 ];
 
+/// Words that say whose number a label names (« SIRET client », « n° SS de l'adhérent ») when
+/// they directly follow an identifier keyword: there they qualify the label instead of
+/// introducing another number, so they do not count as [`Topic::Negative`]. Alone (« n° client :
+/// 213748254 ») they still do.
+const QUALIFIERS: &[&str] = &[
+    "client",
+    "cliente",
+    "adhérent",
+    "adhérente",
+    "abonné",
+    "abonnée",
+];
+
+/// Pattern bit of a [`QUALIFIERS`] spelling (above the topic bits).
+const QUALIFIER_BIT: u16 = 1 << 15;
+
+/// Topics whose keywords name an identifier and can be qualified by a [`QUALIFIERS`] word.
+const LABEL_BITS: u16 = (1 << Topic::Company as u16)
+    | (1 << Topic::Tax as u16)
+    | (1 << Topic::Nir as u16)
+    | (1 << Topic::Bank as u16)
+    | (1 << Topic::Card as u16)
+    | (1 << Topic::IdStrong as u16)
+    | (1 << Topic::IdWeak as u16)
+    | (1 << Topic::IdSejour as u16);
+
+/// Whether the bytes between an identifier keyword and a qualifier word join them: blanks
+/// only, around at most one of « du », « de », « des », « de la », « de l' », « d' ».
+fn joins_qualifier(gap: &[u8]) -> bool {
+    let mut word = [0u8; 8];
+    let mut n = 0;
+    let mut k = 0;
+    while k < gap.len() {
+        let w = blank_len(gap, k);
+        if w > 0 {
+            k += w;
+            continue;
+        }
+        let Some(slot) = word.get_mut(n) else {
+            return false;
+        };
+        *slot = at(gap, k).to_ascii_lowercase();
+        n += 1;
+        k += 1;
+    }
+    matches!(
+        word.get(..n).unwrap_or(&[]),
+        b"" | b"du"
+            | b"de"
+            | b"des"
+            | b"dela"
+            | b"del'"
+            | b"d'"
+            | b"del\xE2\x80\x99"
+            | b"d\xE2\x80\x99"
+    )
+}
+
 /// Accent-free form of a lower-case letter.
 fn strip_accent(c: char) -> &'static str {
     match c {
@@ -433,13 +491,19 @@ pub(crate) struct ContextIndex {
 impl ContextIndex {
     pub fn new() -> Self {
         let mut entries: Vec<(String, u16)> = Vec::new();
-        for (topic, words) in KEYWORDS {
-            for w in *words {
-                for s in spellings(w) {
-                    match entries.iter_mut().find(|(p, _)| *p == s) {
-                        Some((_, bits)) => *bits |= topic.bit(),
-                        None => entries.push((s, topic.bit())),
-                    }
+        let tagged = KEYWORDS
+            .iter()
+            .flat_map(|(topic, words)| words.iter().map(|w| (topic.bit(), *w)))
+            .chain(
+                QUALIFIERS
+                    .iter()
+                    .map(|w| (QUALIFIER_BIT | Topic::Negative.bit(), *w)),
+            );
+        for (bit, w) in tagged {
+            for s in spellings(w) {
+                match entries.iter_mut().find(|(p, _)| *p == s) {
+                    Some((_, bits)) => *bits |= bit,
+                    None => entries.push((s, bit)),
                 }
             }
         }
@@ -459,11 +523,28 @@ impl ContextIndex {
             return hits;
         };
         let at_line_start = starts_line(bytes, start);
+        // End and pattern bits of the previous whole-word keyword.
+        let mut prev: Option<(usize, u16)> = None;
         for m in self.ac.find_iter(window) {
             let (s, e) = (ws + m.start(), ws + m.end());
             if !whole_word(bytes, s, e) {
                 continue;
             }
+            let mut bits = self
+                .topics
+                .get(m.pattern().as_usize())
+                .copied()
+                .unwrap_or(0);
+            // « SIRET client : … »: the word says whose SIRET it is, not that the number is a
+            // client number.
+            if bits & QUALIFIER_BIT != 0
+                && let Some((pe, pbits)) = prev
+                && pbits & LABEL_BITS != 0
+                && bytes.get(pe..s).is_some_and(joins_qualifier)
+            {
+                bits &= !Topic::Negative.bit();
+            }
+            prev = Some((e, bits));
             let (dist, after, between) = if e <= start {
                 (start - e, false, bytes.get(e..start))
             } else if s >= end {
@@ -482,11 +563,6 @@ impl ContextIndex {
                 same_line,
                 after,
             };
-            let bits = self
-                .topics
-                .get(m.pattern().as_usize())
-                .copied()
-                .unwrap_or(0);
             for (t, slot) in hits.best.iter_mut().enumerate() {
                 if bits & (1 << t) != 0 && slot.is_none_or(|h| h.dist > dist) {
                     *slot = Some(hit);
@@ -572,6 +648,41 @@ mod tests {
             at(t, "18AB").get(Topic::IdWeak).is_none(),
             "after, on the next line"
         );
+    }
+
+    #[test]
+    fn qualifier_after_an_identifier_label_is_not_negative() {
+        let ctx = ContextIndex::new();
+        let at = |text: &str, v: &str| {
+            let s = text.find(v).unwrap();
+            ctx.around(text.as_bytes(), s, s + v.len())
+        };
+        for t in [
+            "SIRET client : 21374825436243",
+            "SIRET  client : 21374825436243",
+            "N° SIRET du client : 21374825436243",
+            "SIRET de la cliente : 21374825436243",
+            "Siret de l’adhérent : 21374825436243",
+            "n° TVA client : 21374825436243",
+        ] {
+            let h = at(t, "213");
+            assert!(h.get(Topic::Negative).is_none(), "{t}");
+            assert!(h.get(Topic::Company).is_some(), "{t}");
+        }
+        for t in [
+            "n° client : 21374825436243",
+            "SIRET : 732 829 320 00074, n° client : 21374825436243",
+            "SIRET pour le client : 21374825436243",
+            "SIRET\nclient : 21374825436243",
+            "SIRET facture : 21374825436243",
+        ] {
+            assert!(at(t, "213").get(Topic::Negative).is_some(), "{t}");
+        }
+        assert!(joins_qualifier(b" "));
+        assert!(joins_qualifier("\u{a0}du ".as_bytes()));
+        assert!(joins_qualifier(b" d'"));
+        assert!(!joins_qualifier(b" : "));
+        assert!(!joins_qualifier(b" pour le "));
     }
 
     #[test]

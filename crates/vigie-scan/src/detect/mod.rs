@@ -16,7 +16,9 @@
 //!   not the tail or head of a longer number ([`text::left_clear`], [`text::right_clear`]),
 //!   which is what keeps phone numbers, amounts and dates out. The first valid value is
 //!   reported and the engine moves past it, so a SIRET is not also reported as a SIREN, nor
-//!   the RIB inside a French IBAN.
+//!   the RIB inside a French IBAN. A run that ends with a lone 5-digit group may be the code
+//!   banque of a RIB written with labels between its fields (« Banque : 30066  Guichet : … »,
+//!   `bank::labelled_rib_at`).
 //! - At `:` or `=`, [`password`] looks back for a password label.
 //! - Context keywords ([`context`]) are only searched around candidates that passed their
 //!   checksum and need them (SIREN, SIRET, SPI, identity documents, compact cards).
@@ -244,7 +246,16 @@ impl Detector {
             }
             match self.numeric_at(bytes, run, i, out) {
                 Some(j) => i = j,
-                None => i += 1,
+                None => {
+                    // « Banque : 30066  Guichet : … »: the run stops at the first label.
+                    if i + 1 == n
+                        && g.len == 5
+                        && let Some(e) = labelled_rib(bytes, g.start, out)
+                    {
+                        end = end.max(e);
+                    }
+                    i += 1;
+                }
             }
         }
         end
@@ -393,6 +404,22 @@ impl Detector {
         let s = identity::shape(v, bytes.get(start..end).unwrap_or(&[]))?;
         identity::confidence(s, &ctx()).map(|c| (Kind::IdentityDocumentNumber, c))
     }
+}
+
+/// A RIB written with its labels between the fields, from the code banque at `start`;
+/// returns its end. Kept out of line: it runs on every lone 5-digit group (postal codes) and
+/// almost always gives up at once, and inlining it into the scan loop slows the whole loop.
+#[inline(never)]
+fn labelled_rib(bytes: &[u8], start: usize, out: &mut Vec<Detection>) -> Option<usize> {
+    let c = bank::labelled_rib_at(bytes, start)?;
+    out.push(Detection {
+        kind: Kind::FrRib,
+        value: text::to_value(c.as_slice()),
+        confidence: Confidence::High,
+        start,
+        end: c.end,
+    });
+    Some(c.end)
 }
 
 /// Index of the first group of `run` starting at or after byte `e`.

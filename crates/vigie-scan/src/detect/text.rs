@@ -357,9 +357,58 @@ fn group_after_has_digit(bytes: &[u8], start: usize) -> bool {
         .any(is_digit)
 }
 
+/// A date or fraction written from `start`: two or three fields of digits joined by `/`, the
+/// first ones of 1 or 2 digits, the last of 1 to 4 (« 1/2 », « 27/09 », « 27/09/1955 »), not
+/// glued to another alphanumeric or `/`. Returns its end.
+fn slash_number_at(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut k = start;
+    let mut fields = 0;
+    loop {
+        let n = (k..k + 5).take_while(|&i| is_digit(at(bytes, i))).count();
+        if n == 0 {
+            return None;
+        }
+        fields += 1;
+        k += n;
+        if at(bytes, k) == b'/' && fields < 3 {
+            if n > 2 {
+                return None;
+            }
+            k += 1;
+            continue;
+        }
+        let after = at(bytes, k);
+        return (fields >= 2 && n <= 4 && !is_alnum(after) && after != b'/').then_some(k);
+    }
+}
+
+/// Whether the group starting at `start` begins a date or fraction ([`slash_number_at`]).
+/// Such a group is never part of an identifier (a value cannot end glued to `/`), so a value
+/// just before it is still alone: a PDF table row « CNI n° 170389142814 1/3 » reaches the
+/// detectors with single spaces between its cells. Out of line, like [`slash_tail_before`]:
+/// rarely reached, and keeping [`left_clear`] and [`right_clear`] small keeps them inlined in
+/// the scan loop.
+#[inline(never)]
+fn slash_head_at(bytes: &[u8], start: usize) -> bool {
+    slash_number_at(bytes, start).is_some()
+}
+
+/// Whether the group ending at `end` ends a date or fraction (« 27/09/1955 », « 1/3 »).
+/// Mirror of [`slash_head_at`].
+#[inline(never)]
+fn slash_tail_before(bytes: &[u8], end: usize) -> bool {
+    let mut s = end;
+    // A date or fraction is at most 10 bytes long.
+    while end - s < 11 && (is_digit(before(bytes, s)) || before(bytes, s) == b'/') {
+        s -= 1;
+    }
+    s < end && slash_number_at(bytes, s) == Some(end)
+}
+
 /// Whether a value may start at `start`: it is not the tail of a longer number (another digit
 /// group joined by a weak separator, a decimal part), nor glued to `+` (international phone),
-/// `/` (dates, paths), `_`, `@`, `#`, `&` or `\`.
+/// `/` (dates, paths), `_`, `@`, `#`, `&` or `\`. A date or fraction before it (« né le
+/// 27/09/1955 170389142814 ») is not part of it.
 pub(crate) fn left_clear(bytes: &[u8], start: usize) -> bool {
     match before(bytes, start) {
         b'+' | b'/' | b'\\' | b'_' | b'@' | b'#' | b'&' => return false,
@@ -369,12 +418,15 @@ pub(crate) fn left_clear(bytes: &[u8], start: usize) -> bool {
     }
     match joint_before(bytes, start) {
         None => true,
-        Some((prev_end, strong)) => strong || !group_before_has_digit(bytes, prev_end),
+        Some((prev_end, strong)) => {
+            strong || !group_before_has_digit(bytes, prev_end) || slash_tail_before(bytes, prev_end)
+        }
     }
 }
 
 /// Whether a value may end at `end`: not followed by more digits joined weakly, a decimal
-/// part, `/`, `%`, `@`, `_`, `\`, or a currency (« 362 521 879 € » is an amount).
+/// part, `/`, `%`, `@`, `_`, `\`, or a currency (« 362 521 879 € » is an amount). A date or
+/// fraction after it (« CNI n° 170389142814 1/3 ») is not part of it.
 pub(crate) fn right_clear(bytes: &[u8], end: usize) -> bool {
     match at(bytes, end) {
         b'/' | b'\\' | b'_' | b'@' | b'%' => return false,
@@ -386,7 +438,9 @@ pub(crate) fn right_clear(bytes: &[u8], end: usize) -> bool {
     }
     match joint_after(bytes, end) {
         None => true,
-        Some(j) => j.strong || !group_after_has_digit(bytes, j.next),
+        Some(j) => {
+            j.strong || !group_after_has_digit(bytes, j.next) || slash_head_at(bytes, j.next)
+        }
     }
 }
 
@@ -439,11 +493,13 @@ pub(crate) fn word_char_before(bytes: &[u8], i: usize) -> bool {
     if b < 0x80 {
         return is_alnum(b);
     }
+    // The character is the one whose encoding is exactly the last `k` bytes: a longer slice
+    // that happens to decode (« n° » is ASCII `n` then U+00B0) starts with another character.
     (1..=4).any(|k| {
         i.checked_sub(k)
             .and_then(|s| bytes.get(s..i))
             .and_then(|c| std::str::from_utf8(c).ok())
-            .and_then(|c| c.chars().next())
+            .and_then(|c| c.chars().next().filter(|ch| ch.len_utf8() == k))
             // « nº » (U+00BA) is a letter for Unicode but a sign of « numéro » here.
             .is_some_and(|ch| ch.is_alphanumeric() && !matches!(ch, 'º' | 'ª'))
     })
@@ -804,6 +860,48 @@ mod tests {
         run.build(s, 2);
         assert_eq!(run.n_groups(), 0);
         assert_eq!(run.end, 44);
+    }
+
+    #[test]
+    fn dates_and_fractions_beside_a_value() {
+        // PDF table row: cells joined by single spaces.
+        let s = b"CNI n\xC2\xB0 170389142814 1/3";
+        assert!(right_clear(s, 20));
+        assert!(slash_head_at(s, 21));
+        assert!(right_clear(b"170389142814 27/09/1955", 12));
+        assert!(
+            !right_clear(b"170389142814 1234/5", 12),
+            "not a day or month"
+        );
+        assert!(!right_clear(b"170389142814 12 34", 12));
+        assert!(!right_clear(b"170389142814 1/", 12));
+        let s = b"le 27/09/1955 170389142814";
+        assert!(slash_tail_before(s, 13));
+        assert!(left_clear(s, 14));
+        assert!(left_clear(b"1/3 170389142814", 4));
+        assert!(
+            !left_clear(b"12345/1955 170389142814", 11),
+            "not a date or fraction"
+        );
+        assert!(!left_clear(b"2024/1955 170389142814", 10));
+        assert!(left_clear(b"9/2024 170389142814", 7));
+        assert!(!right_clear(b"170389142814 12/2024/5", 12));
+        assert!(!right_clear(b"170389142814 1/2a", 12));
+        assert!(slash_tail_before(b"x 1/2", 5));
+        assert!(!slash_tail_before(b"1/2/3/4", 7));
+        assert!(!left_clear(b"1955 170389142814", 5));
+        assert!(!slash_tail_before(b"/1955", 5), "no digit before the slash");
+    }
+
+    #[test]
+    fn word_char_before_sees_one_character() {
+        // « n° » is `n` then U+00B0: the degree sign is not a letter.
+        assert!(!word_char_before("n°X".as_bytes(), 3));
+        assert!(!word_char_before("nºX".as_bytes(), 3));
+        assert!(word_char_before("éX".as_bytes(), 2));
+        assert!(word_char_before(b"aX", 1));
+        assert!(!word_char_before(b"X", 0));
+        assert!(left_clear("n°123456789".as_bytes(), 3));
     }
 
     #[test]
