@@ -69,23 +69,75 @@ impl Category {
 /// Lower-cases and removes French accents, so « Relevé d'identité » and « RELEVE D'IDENTITE »
 /// match the same keyword. Typographic apostrophes become plain ones.
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let c = match c {
-            'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' | 'Á' => 'a',
-            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
-            'î' | 'ï' | 'í' | 'Î' | 'Ï' => 'i',
-            'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => 'u',
-            'ç' | 'Ç' => 'c',
-            'ÿ' => 'y',
-            '’' | '‘' | '`' => '\'',
-            '\u{a0}' | '\u{202f}' | '_' | '-' => ' ',
-            c => c.to_ascii_lowercase(),
+    let mut out = Vec::with_capacity(text.len());
+    fold_into(text, &mut out);
+    // fold_into copies whole UTF-8 sequences or writes ASCII, so this never fails.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`fold`] into a reusable buffer, byte-oriented: this runs over every text part of every
+/// message, so it avoids decoding characters one by one (ASCII is nearly all of the text).
+pub fn fold_into(text: &str, out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            // A whole run of ASCII through the table: the compiler turns this into a tight loop.
+            let run = bytes.get(i..).unwrap_or(&[]);
+            let len = run.iter().position(|&c| c >= 0x80).unwrap_or(run.len());
+            out.extend(run.iter().take(len).map(|&c| fold_ascii(c)));
+            i += len;
+            continue;
+        }
+        let len = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
         };
-        out.push(c);
+        let seq = bytes.get(i..i + len).unwrap_or(&[]);
+        match seq {
+            // Latin-1 letters with accents: U+00C0..U+00FF are C3 80..C3 BF.
+            [0xC3, second] => match latin1_base(*second) {
+                Some(base) => out.push(base),
+                None => out.extend_from_slice(seq),
+            },
+            [0xC2, 0xA0] | [0xE2, 0x80, 0xAF] => out.push(b' '),
+            [0xE2, 0x80, 0x98] | [0xE2, 0x80, 0x99] => out.push(b'\''),
+            _ => out.extend_from_slice(seq),
+        }
+        i += len.max(1);
     }
-    out
+}
+
+/// ASCII folding: lower case, `_` and `-` as spaces, backquote as apostrophe. Branch-free so
+/// that runs of ASCII are folded many bytes at a time.
+#[inline]
+fn fold_ascii(c: u8) -> u8 {
+    let upper = u8::from(c.wrapping_sub(b'A') < 26);
+    let lowered = c | (upper << 5);
+    let space = u8::from(c == b'_') | u8::from(c == b'-');
+    let quote = u8::from(c == b'`');
+    // Select without branches: space → b' ', quote → b'\'', else the lowered byte.
+    let keep = 1 - space - quote;
+    lowered * keep + b' ' * space + b'\'' * quote
+}
+
+/// The unaccented lower-case ASCII letter of the Latin-1 letter encoded as `C3 second`.
+fn latin1_base(second: u8) -> Option<u8> {
+    Some(match second | 0x20 {
+        // Lower and upper case differ by 0x20 in this block (à = C3 A0, À = C3 80).
+        0xA0..=0xA5 => b'a',
+        0xA7 => b'c',
+        0xA8..=0xAB => b'e',
+        0xAC..=0xAF => b'i',
+        0xB1 => b'n',
+        0xB2..=0xB6 => b'o',
+        0xB9..=0xBC => b'u',
+        0xBD | 0xBF => b'y',
+        _ => return None,
+    })
 }
 
 /// Keyword signals of one category: strong ones decide alone, weak ones need company.
@@ -265,6 +317,122 @@ const RULES: &[Rule] = &[
     },
 ];
 
+/// Every keyword of [`RULES`], found in one pass.
+///
+/// Looking for ~80 keywords one by one over 64 KiB of text made classification the most
+/// expensive step of the whole scan; one Aho-Corasick pass (overlapping matches) finds them all.
+struct Keywords {
+    automaton: aho_corasick::AhoCorasick,
+    index: std::collections::HashMap<&'static str, usize>,
+    /// For each keyword, the other keywords it contains and where (« facture n » holds
+    /// « facture » at 0): a leftmost-longest search reports only the longer one.
+    implied: Vec<Vec<(usize, usize)>>,
+    /// Byte length of each keyword.
+    lengths: Vec<usize>,
+}
+
+static KEYWORDS: std::sync::LazyLock<Option<Keywords>> = std::sync::LazyLock::new(|| {
+    let mut words: Vec<&'static str> = RULES
+        .iter()
+        .flat_map(|r| r.name_words.iter().chain(r.strong).chain(r.weak).copied())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    // Leftmost-longest (not overlapping) lets the automaton use its SIMD prefilter; what the
+    // longer match hides is recovered through `implied`.
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&words)
+        .ok()?;
+    let index = words.iter().enumerate().map(|(i, w)| (*w, i)).collect();
+    let implied = words
+        .iter()
+        .map(|outer| {
+            words
+                .iter()
+                .enumerate()
+                .filter(|(_, inner)| inner.len() < outer.len())
+                .flat_map(|(j, inner)| outer.match_indices(inner).map(move |(at, _)| (j, at)))
+                .collect()
+        })
+        .collect();
+    let lengths = words.iter().map(|w| w.len()).collect();
+    Some(Keywords {
+        automaton,
+        index,
+        implied,
+        lengths,
+    })
+});
+
+impl Keywords {
+    fn words_len(&self, id: usize) -> usize {
+        self.lengths.get(id).copied().unwrap_or(0)
+    }
+}
+
+/// Which keywords a (folded) text holds: anywhere, and at a word boundary.
+struct KeywordHits<'t> {
+    text: &'t [u8],
+    anywhere: Vec<bool>,
+    word: Vec<bool>,
+}
+
+impl<'t> KeywordHits<'t> {
+    fn of(text: &'t [u8]) -> KeywordHits<'t> {
+        let mut hits = KeywordHits {
+            text,
+            anywhere: Vec::new(),
+            word: Vec::new(),
+        };
+        let Some(k) = KEYWORDS.as_ref() else {
+            return hits;
+        };
+        hits.anywhere = vec![false; k.index.len()];
+        hits.word = vec![false; k.index.len()];
+        for m in k.automaton.find_iter(text) {
+            let id = m.pattern().as_usize();
+            hits.mark(id, m.start(), m.end() - m.start());
+            for &(inner, at) in k.implied.get(id).map(Vec::as_slice).unwrap_or(&[]) {
+                let len = k.words_len(inner);
+                hits.mark(inner, m.start() + at, len);
+            }
+        }
+        hits
+    }
+
+    fn mark(&mut self, id: usize, start: usize, len: usize) {
+        if let Some(flag) = self.anywhere.get_mut(id) {
+            *flag = true;
+        }
+        if at_word(self.text, start, len)
+            && let Some(flag) = self.word.get_mut(id)
+        {
+            *flag = true;
+        }
+    }
+
+    fn lookup(&self, word: &str, table: &[bool]) -> bool {
+        match KEYWORDS.as_ref().and_then(|k| k.index.get(word)) {
+            Some(&i) => table.get(i).copied().unwrap_or(false),
+            // Not a rule keyword (cannot happen with RULES): fall back to a plain search.
+            None => self
+                .text
+                .windows(word.len().max(1))
+                .any(|w| w == word.as_bytes()),
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.lookup(word, &self.anywhere)
+    }
+
+    fn contains_word(&self, word: &str) -> bool {
+        self.lookup(word, &self.word)
+    }
+}
+
 /// How much of a long text is looked at: categories show on the first pages.
 const CLASSIFY_PREFIX: usize = 64 * 1024;
 
@@ -278,7 +446,23 @@ pub fn classify_text(
     text: &str,
     detections: &[Detection],
 ) -> Vec<Category> {
-    let body = fold(prefix(text, CLASSIFY_PREFIX));
+    thread_local! {
+        static FOLDED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    FOLDED.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        fold_into(prefix(text, CLASSIFY_PREFIX), &mut buf);
+        classify_folded(&buf, name, subject, detections)
+    })
+}
+
+fn classify_folded(
+    body_text: &[u8],
+    name: Option<&str>,
+    subject: Option<&str>,
+    detections: &[Detection],
+) -> Vec<Category> {
+    let body = KeywordHits::of(body_text);
     let name = name.map(fold).unwrap_or_default();
     let subject = if name.is_empty() {
         subject.map(fold).unwrap_or_default()
@@ -294,9 +478,9 @@ pub fn classify_text(
         let strong = rule
             .strong
             .iter()
-            .filter(|w| body.contains(*w) || subject.contains(*w))
+            .filter(|w| body.contains(w) || subject.contains(*w))
             .count() as u32;
-        let weak = rule.weak.iter().filter(|w| contains_word(&body, w)).count() as u32;
+        let weak = rule.weak.iter().filter(|w| body.contains_word(w)).count() as u32;
         let subject_hint = rule.name_words.iter().any(|w| contains_word(&subject, w));
         let detected_count = detections
             .iter()
@@ -332,7 +516,7 @@ pub fn classify_text(
     let mut out: Vec<Category> = hits.into_iter().map(|(c, _)| c).collect();
     // Without names, a quote that does not say « facture » itself is not an invoice.
     if out.contains(&Category::Quote) && out.contains(&Category::Invoice) {
-        let invoice_strong = RULES[0].strong.iter().any(|w| body.contains(*w));
+        let invoice_strong = RULES[0].strong.iter().any(|w| body.contains(w));
         if !invoice_strong {
             out.retain(|c| *c != Category::Invoice);
         }
@@ -351,16 +535,23 @@ fn prefix(text: &str, max: usize) -> &str {
 
 /// Keyword match at a word start (so « rib » does not match « tribunal »).
 fn contains_word(haystack: &str, word: &str) -> bool {
-    let bytes = haystack.as_bytes();
-    haystack.match_indices(word).any(|(i, _)| {
-        let before_ok = i == 0 || bytes.get(i - 1).is_none_or(|b| !b.is_ascii_alphanumeric());
-        // Short words must also end at a word boundary; longer stems may continue (« notari »).
-        let after_ok = word.len() > 4
-            || bytes
-                .get(i + word.len())
-                .is_none_or(|b| !b.is_ascii_alphabetic());
-        before_ok && after_ok
-    })
+    haystack
+        .match_indices(word)
+        .any(|(i, _)| at_word(haystack.as_bytes(), i, word.len()))
+}
+
+/// Whether the match at `start..start + len` begins a word; short keywords must also end one,
+/// longer stems may continue (« notari » matches « notarié »).
+fn at_word(bytes: &[u8], start: usize, len: usize) -> bool {
+    let before_ok = start == 0
+        || bytes
+            .get(start - 1)
+            .is_none_or(|b| !b.is_ascii_alphanumeric());
+    let after_ok = len > 4
+        || bytes
+            .get(start + len)
+            .is_none_or(|b| !b.is_ascii_alphabetic());
+    before_ok && after_ok
 }
 
 /// Judges the role of an image attachment from its name, size and the text around it (the
@@ -469,6 +660,28 @@ mod tests {
         assert!(classify_text(None, None, deed, &[]).contains(&Category::NotarialDeed));
         let pay = "BULLETIN DE PAIE — Salaire brut 2 100,00 — Net à payer 1 650,12 — N° SS";
         assert!(classify_text(None, None, pay, &[det(Kind::FrNir)]).contains(&Category::Payslip));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fold_into_matches_a_char_by_char_fold(s in "\\PC{0,40}") {
+            let reference: String = s
+                .chars()
+                .map(|c| {
+                    let folded = fold(&c.to_string());
+                    folded
+                })
+                .collect();
+            proptest::prop_assert_eq!(fold(&s), reference);
+        }
+    }
+
+    #[test]
+    fn fold_removes_accents_and_case() {
+        assert_eq!(
+            fold("Relevé D’IDENTITÉ_bancaire—Ça"),
+            "releve d'identite bancaire—ca"
+        );
     }
 
     #[test]

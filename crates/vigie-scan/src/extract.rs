@@ -152,7 +152,9 @@ fn windows_1252(b: u8) -> char {
 /// (« rÃ©gler » → « régler »), a common fault of old mail software. Text that is not such
 /// mojibake is returned unchanged.
 pub fn repair_mislabelled_utf8(text: &str) -> Option<String> {
-    if !text.contains(['Ã', 'Â', 'â']) {
+    // « Ã » and « Â » start nearly every accented letter read the wrong way; « â€ » starts the
+    // typographic quotes and dashes. (« â » alone is ordinary French: not a sign.)
+    if !(text.contains('Ã') || text.contains('Â') || text.contains("â€")) {
         return None;
     }
     let mut bytes = Vec::with_capacity(text.len());

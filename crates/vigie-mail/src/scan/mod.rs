@@ -167,6 +167,9 @@ fn confidence_str(c: vigie_scan::Confidence) -> &'static str {
 
 /// A pool of scanning threads fed through a bounded queue.
 pub struct ScanPool {
+    /// With one worker, messages are scanned in the caller's thread: no hand-over cost, and
+    /// `--jobs 1` measures exactly one core.
+    inline: Option<(Detector, Limits)>,
     sender: Option<SyncSender<RawMessage>>,
     workers: Vec<JoinHandle<()>>,
     results: Arc<Mutex<Vec<MessageRecord>>>,
@@ -178,6 +181,16 @@ impl ScanPool {
     /// Starts `options.workers` threads.
     pub fn new(options: &ScanOptions) -> ScanPool {
         let workers = options.workers.max(1);
+        if workers == 1 {
+            return ScanPool {
+                inline: Some((Detector::new(), options.limits.clone())),
+                sender: None,
+                workers: Vec::new(),
+                results: Arc::new(Mutex::new(Vec::new())),
+                processed: Arc::new(AtomicU64::new(0)),
+                bytes: Arc::new(AtomicU64::new(0)),
+            };
+        }
         let (sender, receiver) = sync_channel::<RawMessage>(workers * 2);
         let receiver = Arc::new(Mutex::new(receiver));
         let detector = Arc::new(Detector::new());
@@ -198,6 +211,7 @@ impl ScanPool {
             })
             .collect();
         ScanPool {
+            inline: None,
             sender: Some(sender),
             workers: handles,
             results,
@@ -208,6 +222,17 @@ impl ScanPool {
 
     /// Queues a message; blocks while the workers are busy (that is the memory bound).
     pub fn submit(&self, message: RawMessage) {
+        if let Some((detector, limits)) = &self.inline {
+            let record = scan_one(&message, detector, limits);
+            self.bytes
+                .fetch_add(message.bytes.len() as u64, Ordering::Relaxed);
+            drop(message);
+            if let Ok(mut r) = self.results.lock() {
+                r.push(record);
+            }
+            self.processed.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         if let Some(sender) = &self.sender {
             // A send error means every worker is gone (they only stop when the queue closes),
             // so there is nobody left to scan the message: dropping it is all there is to do.
@@ -252,27 +277,7 @@ fn worker_loop(
             Err(_) => return,
         };
         let Ok(message) = next else { return };
-        // A bug in a parser must cost one message, not the scan: the message is still counted,
-        // with the problem said, and the worker goes on.
-        let record = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            record_of(&message, detector, limits)
-        }))
-        .unwrap_or_else(|_| MessageRecord {
-            folder: message.folder.clone(),
-            key: message.key.clone(),
-            message_id: format!("<sans-identifiant:{}/{}>", message.folder, message.key),
-            subject: None,
-            from: None,
-            date: None,
-            size: message.bytes.len() as u64,
-            findings: Vec::new(),
-            documents: Vec::new(),
-            problems: vec![RecordProblem {
-                location: "message".into(),
-                reason: "erreur interne de Vigie pendant l'analyse de ce message (signalez-la)"
-                    .into(),
-            }],
-        });
+        let record = scan_one(&message, detector, limits);
         bytes.fetch_add(message.bytes.len() as u64, Ordering::Relaxed);
         drop(message);
         if let Ok(mut r) = results.lock() {
@@ -280,6 +285,29 @@ fn worker_loop(
         }
         processed.fetch_add(1, Ordering::Relaxed);
     }
+}
+
+/// Scans one message. A bug in a parser must cost one message, not the scan: a panic gives a
+/// record that says the message could not be analysed, and the scan goes on.
+fn scan_one(message: &RawMessage, detector: &Detector, limits: &Limits) -> MessageRecord {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        record_of(message, detector, limits)
+    }))
+    .unwrap_or_else(|_| MessageRecord {
+        folder: message.folder.clone(),
+        key: message.key.clone(),
+        message_id: format!("<sans-identifiant:{}/{}>", message.folder, message.key),
+        subject: None,
+        from: None,
+        date: None,
+        size: message.bytes.len() as u64,
+        findings: Vec::new(),
+        documents: Vec::new(),
+        problems: vec![RecordProblem {
+            location: "message".into(),
+            reason: "erreur interne de Vigie pendant l'analyse de ce message (signalez-la)".into(),
+        }],
+    })
 }
 
 /// How a scan ended.
