@@ -42,15 +42,17 @@ engine() {
     "$corpus" bench --out "$dir" --size-mb "$BENCH_MB" --seed 1
   fi
   local bytes mb
-  bytes=$(find "$dir" -type f -path '*/cur/*' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  bytes=$(find "$dir" -type f \( -path '*/cur/*' -o -path '*/new/*' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
   mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b/1048576}')
-  echo "== (1) engine: $mb MiB in $(find "$dir" -type f -path '*/cur/*' | wc -l) messages"
+  echo "== (1) engine: $mb MiB in $(find "$dir" -type f \( -path '*/cur/*' -o -path '*/new/*' \) | wc -l) messages"
   # Warm the page cache so both tools read from memory.
-  cat "$dir"/cur/* > /dev/null
+  find "$dir" -type f -exec cat {} + > /dev/null
   hyperfine --warmup 1 --runs "${BENCH_RUNS:-3}" --export-json "$work/engine.json" \
     -n "vigie (1 core)" "$vigie mail scan --no-progress --jobs 1 --format json --maildir $dir --output $work/engine-report.json" \
     -n "rg (same patterns)" "rg --no-config -c -f scripts/bench-patterns.txt $dir > /dev/null || true" \
     -n "rg (same patterns, 1 thread)" "rg --no-config -j1 -c -f scripts/bench-patterns.txt $dir > /dev/null || true"
+  echo "== (1b) detectors alone over text (no MIME decoding), one core"
+  cargo run --release --locked -q -p vigie-scan --example detect_throughput
   python3 - "$work/engine.json" "$bytes" <<'PY'
 import json, sys
 runs = json.load(open(sys.argv[1]))["results"]
@@ -77,7 +79,7 @@ imap() {
   local user=secretariat@mairie-exemple.fr pass='Correct-Horse-42!'
   bash tests/fixtures/dovecot.sh seed "$fx" "$user" "$dir" >/dev/null
   local bytes
-  bytes=$(find "$dir" -type f -path '*/cur/*' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  bytes=$(find "$dir" -type f \( -path '*/cur/*' -o -path '*/new/*' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
   echo "== (2) IMAP: $BENCH_MESSAGES messages, $((bytes / 1048576)) MiB, Dovecot $(dovecot --version | cut -d' ' -f1)"
   cat >"$work/mbsyncrc" <<EOF
 IMAPAccount bench
@@ -85,7 +87,7 @@ Host 127.0.0.1
 Port $((base + 993))
 User $user
 Pass $pass
-TLSType IMAPS
+SSLType IMAPS
 CertificateFile $fx/ssl/cert.pem
 
 IMAPStore remote

@@ -27,7 +27,7 @@ pub(crate) fn interrupted_flag() -> Arc<AtomicBool> {
     .clone()
 }
 
-const INTERRUPTED_REASON: &str = "l'analyse a été interrompue (Ctrl+C) avant la fin.";
+pub(crate) const INTERRUPTED_REASON: &str = "l'analyse a été interrompue (Ctrl+C) avant la fin.";
 
 /// The data directory: `--data-dir`, `VIGIE_DATA_DIR` (handled by clap), then the user's data
 /// directory.
@@ -61,82 +61,64 @@ pub fn scan(args: &ScanArgs, data_dir_arg: Option<&Path>) -> Result<i32, Failure
         Arc::clone(&counters),
     );
     let pool = ScanPool::new(&options);
-    let result = run_scan_source(args, data_dir_arg, &options, &pool, &counters, &interrupted);
-    let (records, mut outcome, failure) = match result {
-        Ok((records_before, outcome, mut failure, state_to_save)) => {
-            let mut records = records_before;
-            records.extend(pool.finish());
-            if let Some((mut state, path, folder)) = state_to_save {
-                match folder {
-                    // One folder was scanned: the others keep their records.
-                    Some(f) => {
-                        state.records.retain(|r| r.folder != f);
-                        state.records.extend(records.iter().cloned());
-                    }
-                    None => state.records = records.clone(),
-                }
-                if let Err(e) = state.save(&path) {
-                    match failure.as_mut() {
-                        Some(f) => f.state_error = Some(e.to_string()),
-                        None => eprintln!("vigie : {e}"),
-                    }
-                }
+    let source = run_scan_source(args, data_dir_arg, &pool, &counters, &interrupted);
+    // Drain the pool whatever happened: what was read is scanned.
+    let new_records = pool.finish();
+    progress.finish();
+    let (records, mut outcome, net_error) = match source? {
+        Source::Local(outcome) => (new_records, outcome, None),
+        Source::Imap { scan, path } => {
+            let finished = scan.finish(new_records, args.folder.as_deref(), &path);
+            if let Some(e) = finished.save_error {
+                eprintln!("vigie : {e}");
             }
-            (records, outcome, failure)
-        }
-        Err(f) => {
-            drop(pool.finish());
-            progress.finish();
-            return Err(f);
+            (finished.records, finished.outcome, finished.error)
         }
     };
-    progress.finish();
-    if interrupted.load(Ordering::SeqCst) && outcome.incomplete_reason.is_none() {
+    let interrupted = interrupted.load(Ordering::SeqCst);
+    if interrupted && outcome.incomplete_reason.is_none() {
         outcome.incomplete_reason = Some(INTERRUPTED_REASON.to_owned());
     }
     let report = scan::build_report(&records, &outcome, &options);
-    if let Some(save) = failure.as_ref().and_then(|f| f.state_error.as_ref()) {
-        eprintln!("vigie : {save}");
-    }
     emit_scan(&report, args.format, args.output.as_deref())?;
-    let code = match (&failure, interrupted.load(Ordering::SeqCst)) {
+    Ok(match (net_error, interrupted) {
         (_, true) => exit::INTERRUPTED,
-        (Some(f), _) => {
-            eprintln!("vigie : {}", f.message);
-            f.code
+        (Some(e), false) => {
+            eprintln!("vigie : {e}");
+            e.exit_code()
         }
         (None, false) => 0,
-    };
-    Ok(code)
+    })
 }
 
-/// A failure that happened after some messages were read: the report is still written.
-pub(crate) struct PartialFailure {
-    message: String,
-    code: i32,
-    state_error: Option<String>,
+/// What a source produced, before the pool's records are added.
+pub(crate) enum Source {
+    /// Maildir, mbox, .eml: no state, every message is read each time.
+    Local(ScanOutcome),
+    /// An IMAP account: the incremental state to complete and save.
+    Imap {
+        scan: vigie_mail::scan::imap::ImapScan,
+        path: PathBuf,
+    },
 }
-
-/// Records kept from earlier scans, how this one ended, the failure that cut it (if any), and
-/// the incremental state to save once the pool's records are in.
-pub(crate) type SourceResult = Result<
-    (
-        Vec<scan::MessageRecord>,
-        ScanOutcome,
-        Option<PartialFailure>,
-        Option<(scan::state::ScanState, PathBuf, Option<String>)>,
-    ),
-    Failure,
->;
 
 fn run_scan_source(
     args: &ScanArgs,
     data_dir_arg: Option<&Path>,
-    options: &ScanOptions,
     pool: &ScanPool,
     counters: &Arc<Counters>,
     interrupted: &Arc<AtomicBool>,
-) -> SourceResult {
+) -> Result<Source, Failure> {
+    if let Some(account) = &args.account {
+        return crate::mail_imap::scan_account(
+            account,
+            args,
+            &data_dir(data_dir_arg),
+            pool,
+            counters,
+            interrupted,
+        );
+    }
     let mut submitted = 0u64;
     let mut submit = |m: scan::RawMessage| {
         if interrupted.load(Ordering::SeqCst) {
@@ -163,16 +145,6 @@ fn run_scan_source(
         let skipped = vigie_mail::source::read_eml(&args.eml, &mut submit)?;
         let names: Vec<String> = args.eml.iter().map(|p| p.display().to_string()).collect();
         (names.join(", "), skipped)
-    } else if let Some(account) = &args.account {
-        return crate::mail_imap::scan_account(
-            account,
-            args,
-            &data_dir(data_dir_arg),
-            options,
-            pool,
-            counters,
-            interrupted,
-        );
     } else {
         return Err(Failure::new(
             exit::USAGE,
@@ -191,13 +163,11 @@ fn run_scan_source(
             skipped.first().map(String::as_str).unwrap_or("")
         ))
     };
-    let outcome = ScanOutcome {
+    Ok(Source::Local(ScanOutcome {
         source,
         incomplete_reason,
-        // Local sources have no incremental state: every message is read each time.
         messages_new: submitted,
-    };
-    Ok((Vec::new(), outcome, None, None))
+    }))
 }
 
 fn count_maildir_files(dir: &Path) -> u64 {
@@ -351,14 +321,4 @@ fn emit_audit(report: &AuditReport, format: Format, output: Option<&Path>) -> Re
         _ => report::text::audit_summary(report),
     };
     write_output(&body, output)
-}
-
-impl PartialFailure {
-    pub(crate) fn new(message: String, code: i32, state_error: Option<String>) -> PartialFailure {
-        PartialFailure {
-            message,
-            code,
-            state_error,
-        }
-    }
 }

@@ -10,12 +10,13 @@ use vigie_mail::audit::AuditReport;
 use vigie_mail::audit::run::{AuditOptions, audit_account as run_audit};
 use vigie_mail::net::imap::blocking::Imap;
 use vigie_mail::net::{AccountUrl, ImapOptions};
+use vigie_mail::scan::imap::FinishedScan;
 use vigie_mail::scan::state::{ScanState, state_path};
 use vigie_mail::scan::{self, ScanOptions, ScanPool};
 
 use crate::cli::{AuditArgs, ConnectArgs, Format, ScanArgs};
 use crate::exit::{self, Failure};
-use crate::mail::{PartialFailure, SourceResult, read_password};
+use crate::mail::{Source, read_password};
 use crate::progress::{Counters, Progress};
 
 fn parse_account(text: &str) -> Result<AccountUrl, Failure> {
@@ -39,16 +40,26 @@ fn warn_plaintext(imap: &Imap) {
     }
 }
 
-/// `vigie mail scan imaps://…`.
+/// Loads the incremental state of `source` (empty with `--full`) and where to save it.
+fn state_of(data_dir: &Path, source: &str, full: bool) -> (ScanState, std::path::PathBuf) {
+    let path = state_path(data_dir, source);
+    let state = if full {
+        ScanState::new(source)
+    } else {
+        ScanState::load(&path, source)
+    };
+    (state, path)
+}
+
+/// `vigie mail scan imaps://…`: connects and hands every new message to the pool.
 pub fn scan_account(
     account_text: &str,
     args: &ScanArgs,
     data_dir: &Path,
-    _options: &ScanOptions,
     pool: &ScanPool,
     counters: &Arc<Counters>,
     interrupted: &Arc<AtomicBool>,
-) -> SourceResult {
+) -> Result<Source, Failure> {
     let account = parse_account(account_text)?;
     let password = read_password(&args.connect, account_text)?;
     let mut imap = Imap::connect(&account, &password, &imap_options(&args.connect))
@@ -56,43 +67,41 @@ pub fn scan_account(
     drop(password);
     warn_plaintext(&imap);
     let source = account.to_string();
-    let path = state_path(data_dir, &source);
-    let state = if args.full {
-        ScanState::new(&source)
-    } else {
-        ScanState::load(&path, &source)
-    };
-    let done = |c: &Counters| c.done.store(pool.processed(), Ordering::Relaxed);
-    let result = scan::imap::scan_account(
+    let (state, path) = state_of(data_dir, &source, args.full);
+    let scan = scan_with_progress(
         &mut imap,
         &source,
         state,
         args.folder.as_deref(),
         pool,
+        counters,
+        interrupted,
+    );
+    let _ = imap.logout();
+    Ok(Source::Imap { scan, path })
+}
+
+fn scan_with_progress(
+    imap: &mut Imap,
+    source: &str,
+    state: ScanState,
+    folder: Option<&str>,
+    pool: &ScanPool,
+    counters: &Counters,
+    interrupted: &AtomicBool,
+) -> scan::imap::ImapScan {
+    scan::imap::scan_account(
+        imap,
+        source,
+        state,
+        folder,
+        pool,
         &|| {
-            done(counters);
+            counters.done.store(pool.processed(), Ordering::Relaxed);
             interrupted.load(Ordering::SeqCst)
         },
         &|total| counters.total.store(total, Ordering::Relaxed),
-    );
-    let _ = imap.logout();
-    let failure = result
-        .error
-        .as_ref()
-        .map(|e| PartialFailure::new(e.to_string(), e.exit_code(), None));
-    let kept: Vec<scan::MessageRecord> = result
-        .state
-        .records
-        .iter()
-        .filter(|r| args.folder.as_deref().is_none_or(|f| r.folder == f))
-        .cloned()
-        .collect();
-    Ok((
-        kept,
-        result.outcome,
-        failure,
-        Some((result.state, path, args.folder.clone())),
-    ))
+    )
 }
 
 /// `vigie mail audit imaps://…`: returns the report and the exit status.
@@ -139,42 +148,37 @@ pub fn audit_account(args: &AuditArgs, data_dir: &Path) -> Result<(AuditReport, 
         let interrupted = crate::mail::interrupted_flag();
         let pool = ScanPool::new(&scan_options);
         let source = account.to_string();
-        let path = state_path(data_dir, &source);
-        let state = if args.full {
-            ScanState::new(&source)
-        } else {
-            ScanState::load(&path, &source)
-        };
-        let result = scan::imap::scan_account(
+        let (state, path) = state_of(data_dir, &source, args.full);
+        let scan = scan_with_progress(
             &mut imap,
             &source,
             state,
             None,
             &pool,
-            &|| {
-                counters.done.store(pool.processed(), Ordering::Relaxed);
-                interrupted.load(Ordering::SeqCst)
-            },
-            &|total| counters.total.store(total, Ordering::Relaxed),
+            &counters,
+            &interrupted,
         );
-        let mut state = result.state;
-        state.records.extend(pool.finish());
+        let FinishedScan {
+            records,
+            mut outcome,
+            error,
+            save_error,
+        } = scan.finish(pool.finish(), None, &path);
         progress.finish();
-        if let Err(e) = state.save(&path) {
+        if let Some(e) = save_error {
             report.notes.push(e.to_string());
         }
-        let mut outcome = result.outcome;
         if interrupted.load(Ordering::SeqCst) && outcome.incomplete_reason.is_none() {
-            outcome.incomplete_reason = Some("l'analyse a été interrompue (Ctrl+C).".into());
+            outcome.incomplete_reason = Some(crate::mail::INTERRUPTED_REASON.to_owned());
             code = exit::INTERRUPTED;
         }
-        if let Some(e) = &result.error {
+        if let Some(e) = &error {
             report
                 .notes
                 .push(format!("Analyse des messages incomplète : {e}"));
             code = e.exit_code();
         }
-        let scan_report = scan::build_report(&state.records, &outcome, &scan_options);
+        let scan_report = scan::build_report(&records, &outcome, &scan_options);
         report
             .findings
             .extend(vigie_mail::audit::exposure::findings(&scan_report));

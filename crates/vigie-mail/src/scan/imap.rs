@@ -11,9 +11,10 @@
 //! leaves a consistent state (the last UID handed over) so the next scan resumes there.
 
 use std::ops::ControlFlow;
+use std::path::Path;
 
 use super::state::{FolderState, ScanState};
-use super::{RawMessage, ScanOutcome, ScanPool};
+use super::{MessageRecord, RawMessage, ScanOutcome, ScanPool};
 use crate::net::NetError;
 use crate::net::imap::blocking::Imap;
 
@@ -30,6 +31,48 @@ pub struct ImapScan {
     pub outcome: ScanOutcome,
     /// The network error that cut the scan, if any (the report is still written).
     pub error: Option<NetError>,
+}
+
+/// A finished IMAP scan: what the report covers and what went wrong.
+#[derive(Debug)]
+pub struct FinishedScan {
+    /// Every record the report covers: earlier scans' and this run's.
+    pub records: Vec<MessageRecord>,
+    pub outcome: ScanOutcome,
+    /// The network error that cut the scan, if any.
+    pub error: Option<NetError>,
+    /// The state could not be saved (the next scan will read everything again).
+    pub save_error: Option<crate::Error>,
+}
+
+impl ImapScan {
+    /// Adds this run's records (from the pool, once drained) to the state, saves the state at
+    /// `path`, and returns the records the report covers: the whole mailbox, or one folder's
+    /// when the scan was limited to `folder_filter` (the state keeps the other folders').
+    pub fn finish(
+        mut self,
+        new_records: Vec<MessageRecord>,
+        folder_filter: Option<&str>,
+        path: &Path,
+    ) -> FinishedScan {
+        self.state.records.extend(new_records);
+        let save_error = self.state.save(path).err();
+        let records = match folder_filter {
+            Some(f) => self
+                .state
+                .records
+                .into_iter()
+                .filter(|r| r.folder == f)
+                .collect(),
+            None => self.state.records,
+        };
+        FinishedScan {
+            records,
+            outcome: self.outcome,
+            error: self.error,
+            save_error,
+        }
+    }
 }
 
 /// Scans the account behind `imap`. `folder_filter` restricts to one folder (server or
