@@ -126,6 +126,10 @@ fn fold_ascii(c: u8) -> u8 {
 
 /// The unaccented lower-case ASCII letter of the Latin-1 letter encoded as `C3 second`.
 fn latin1_base(second: u8) -> Option<u8> {
+    // ß (C3 9F) has no upper-case twin in this block: it would alias ÿ (C3 BF).
+    if second == 0x9F {
+        return None;
+    }
     Some(match second | 0x20 {
         // Lower and upper case differ by 0x20 in this block (à = C3 A0, À = C3 80).
         0xA0..=0xA5 => b'a',
@@ -662,17 +666,33 @@ mod tests {
         assert!(classify_text(None, None, pay, &[det(Kind::FrNir)]).contains(&Category::Payslip));
     }
 
+    /// The straightforward, character-by-character definition of the fold, to check the
+    /// byte-oriented one against.
+    fn reference_fold(text: &str) -> String {
+        text.chars()
+            .map(|c| match c {
+                'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' | 'À' | 'Â' | 'Ä' | 'Á' | 'Ã' | 'Å' => {
+                    'a'
+                }
+                'ç' | 'Ç' => 'c',
+                'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+                'î' | 'ï' | 'í' | 'ì' | 'Î' | 'Ï' | 'Í' | 'Ì' => 'i',
+                'ñ' | 'Ñ' => 'n',
+                'ô' | 'ö' | 'ó' | 'ò' | 'õ' | 'Ô' | 'Ö' | 'Ó' | 'Ò' | 'Õ' => 'o',
+                'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' | 'Ú' => 'u',
+                'ý' | 'ÿ' | 'Ý' => 'y',
+                '’' | '‘' | '`' => '\'',
+                '\u{a0}' | '\u{202f}' | '_' | '-' => ' ',
+                c if c.is_ascii() => c.to_ascii_lowercase(),
+                c => c,
+            })
+            .collect()
+    }
+
     proptest::proptest! {
         #[test]
-        fn fold_into_matches_a_char_by_char_fold(s in "\\PC{0,40}") {
-            let reference: String = s
-                .chars()
-                .map(|c| {
-                    let folded = fold(&c.to_string());
-                    folded
-                })
-                .collect();
-            proptest::prop_assert_eq!(fold(&s), reference);
+        fn byte_fold_matches_the_reference(s in "[a-zA-Z0-9 _'`’‘\\-àâäáãåÀÂÄÁÃÅçÇéèêëÉÈÊËîïíìÎÏÍÌñÑôöóòõÔÖÓÒÕùûüúÙÛÜÚýÿÝ\u{a0}\u{202f}€—œæß×÷ÆØøÞþÐð]{0,40}") {
+            proptest::prop_assert_eq!(fold(&s), reference_fold(&s));
         }
     }
 
