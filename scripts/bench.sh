@@ -51,7 +51,9 @@ engine() {
     -n "vigie (1 core)" "$vigie mail scan --no-progress --jobs 1 --format json --maildir $dir --output $work/engine-report.json" \
     -n "rg (same patterns)" "rg --no-config -c -f scripts/bench-patterns.txt $dir > /dev/null || true" \
     -n "rg (same patterns, 1 thread)" "rg --no-config -j1 -c -f scripts/bench-patterns.txt $dir > /dev/null || true"
-  echo "== (1b) detectors alone over text (no MIME decoding), one core"
+  echo "== (1b) the detection engine alone on the same raw bytes as rg, one core"
+  cargo run --release --locked -q -p vigie-scan --example detect_files -- "$dir"
+  echo "== (1c) the detection engine on generated French mail text (planted values checked)"
   cargo run --release --locked -q -p vigie-scan --example detect_throughput
   python3 - "$work/engine.json" "$bytes" <<'PY'
 import json, sys
