@@ -29,6 +29,25 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// (message id, kind, last four characters upper-cased): how a planted value and a masked
+/// finding are matched.
+fn key(
+    message_id: &serde_json::Value,
+    kind: &serde_json::Value,
+    value: &serde_json::Value,
+) -> (String, String, String) {
+    let value = value.as_str().unwrap();
+    let last4: String = value
+        .chars()
+        .skip(value.chars().count().saturating_sub(4))
+        .collect();
+    (
+        message_id.as_str().unwrap().to_owned(),
+        kind.as_str().unwrap().to_owned(),
+        last4.to_uppercase(),
+    )
+}
+
 /// (message id, kind, last four characters) of every planted value of the demo.
 fn truth() -> (serde_json::Value, HashSet<(String, String, String)>) {
     let raw = std::fs::read(repo().join("examples/demo-maildir.truth.json")).unwrap();
@@ -36,20 +55,7 @@ fn truth() -> (serde_json::Value, HashSet<(String, String, String)>) {
     let mut planted = HashSet::new();
     for m in truth["messages"].as_array().unwrap() {
         for p in m["planted"].as_array().unwrap() {
-            let value = p["value"].as_str().unwrap();
-            let last4: String = value
-                .chars()
-                .rev()
-                .take(4)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            planted.insert((
-                m["message_id"].as_str().unwrap().to_owned(),
-                p["kind"].as_str().unwrap().to_owned(),
-                last4.to_uppercase(),
-            ));
+            planted.insert(key(&m["message_id"], &p["kind"], &p["value"]));
         }
     }
     (truth, planted)
@@ -110,19 +116,7 @@ fn demo_scan_finds_what_was_planted_and_never_shows_it_whole() {
             visible.chars().count() <= 4,
             "more than 4 characters shown: {masked}"
         );
-        let last4: String = masked
-            .chars()
-            .rev()
-            .take(4)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        found.insert((
-            f["message_id"].as_str().unwrap().to_owned(),
-            f["kind"].as_str().unwrap().to_owned(),
-            last4.to_uppercase(),
-        ));
+        found.insert(key(&f["message_id"], &f["kind"], &f["masked"]));
     }
     let hits = planted.intersection(&found).count() as f64;
     let recall = hits / planted.len() as f64;
