@@ -14,7 +14,12 @@ fi
 export RUSTC_BOOTSTRAP=1
 for target in $(cargo fuzz list --fuzz-dir fuzz); do
   mkdir -p "fuzz/corpus/$target"
+  # Seed inputs are committed under fuzz/seeds/TARGET; libFuzzer refuses a missing folder.
+  seeds=()
+  [ -d "fuzz/seeds/$target" ] && seeds=("fuzz/seeds/$target")
   echo "fuzz: $target (${seconds} s)"
-  cargo fuzz run --fuzz-dir fuzz -s none --debug-assertions "$target" "fuzz/corpus/$target" fuzz/seeds/"$target" -- \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 2>&1 | tail -n 12
+  cargo fuzz run --fuzz-dir fuzz -s none --debug-assertions "$target" "fuzz/corpus/$target" "${seeds[@]}" -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    > "fuzz/last-$target.log" 2>&1 || { tail -n 60 "fuzz/last-$target.log"; exit 1; }
+  grep -E '^(Done|stat::)' "fuzz/last-$target.log"
 done

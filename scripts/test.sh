@@ -31,7 +31,11 @@ step "Lint (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Tests (unitaires, propriétés, intégration avec Dovecot réel)"
-cargo test --workspace --locked
+test_log=$(mktemp)
+cargo test --workspace --locked 2>&1 | tee "$test_log"
+passed=$(awk '/^test result:/ {p += $4} END {print p + 0}' "$test_log")
+failed=$(awk '/^test result:/ {f += $6} END {print f + 0}' "$test_log")
+rm -f "$test_log"
 
 # (The shipped demo mailbox is compared with a fresh generation by the vigie-corpus test
 # `committed_demo_is_up_to_date`.)
@@ -58,3 +62,4 @@ fi
 
 echo
 echo "Tous les contrôles sont passés."
+echo "tests: $passed passed, $failed failed"
