@@ -12,6 +12,21 @@ fn vigie() -> Command {
     c
 }
 
+/// `vigie mail scan --no-progress --format FORMAT --output OUTPUT`, sources to be added.
+fn scan_to(format: &str, output: &Path) -> Command {
+    let mut c = vigie();
+    c.args([
+        "mail",
+        "scan",
+        "--no-progress",
+        "--format",
+        format,
+        "--output",
+    ])
+    .arg(output);
+    c
+}
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -67,31 +82,9 @@ fn demo_scan_finds_what_was_planted_and_never_shows_it_whole() {
     let json_path = dir.path().join("demo.json");
     let html_path = dir.path().join("demo.html");
     let demo = repo().join("examples/demo-maildir");
-    let o = run(vigie()
-        .args([
-            "mail",
-            "scan",
-            "--no-progress",
-            "--format",
-            "json",
-            "--output",
-        ])
-        .arg(&json_path)
-        .arg("--maildir")
-        .arg(&demo));
+    let o = run(scan_to("json", &json_path).arg("--maildir").arg(&demo));
     assert!(o.status.success(), "{}", text(&o));
-    let o_html = run(vigie()
-        .args([
-            "mail",
-            "scan",
-            "--no-progress",
-            "--format",
-            "html",
-            "--output",
-        ])
-        .arg(&html_path)
-        .arg("--maildir")
-        .arg(&demo));
+    let o_html = run(scan_to("html", &html_path).arg("--maildir").arg(&demo));
     assert!(o_html.status.success(), "{}", text(&o_html));
     let o_text = run(vigie()
         .args(["mail", "scan", "--no-progress", "--maildir"])
@@ -292,18 +285,7 @@ fn hostile_input_gives_a_report_not_a_crash() {
         ),
     );
     let html_path = d.join("out/rapport.html");
-    let o = run(vigie()
-        .args([
-            "mail",
-            "scan",
-            "--no-progress",
-            "--format",
-            "html",
-            "--output",
-        ])
-        .arg(&html_path)
-        .arg("--eml")
-        .arg(d));
+    let o = run(scan_to("html", &html_path).arg("--eml").arg(d));
     assert!(o.status.success(), "{}", text(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -323,18 +305,7 @@ fn hostile_input_gives_a_report_not_a_crash() {
     assert!(rss_mib < 900, "peak memory {rss_mib} MiB");
 
     let json_path = d.join("out/rapport.json");
-    let o = run(vigie()
-        .args([
-            "mail",
-            "scan",
-            "--no-progress",
-            "--format",
-            "json",
-            "--output",
-        ])
-        .arg(&json_path)
-        .arg("--eml")
-        .arg(d));
+    let o = run(scan_to("json", &json_path).arg("--eml").arg(d));
     assert!(o.status.success(), "{}", text(&o));
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
