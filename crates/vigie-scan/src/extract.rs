@@ -237,7 +237,7 @@ thread_local! {
 /// Runs `f`, turning a panic into `Err(())` without printing the panic message: third-party
 /// parsers that panic on hostile files must not scribble over the progress bar or the JSON
 /// output. Other panics of the process still print as usual.
-fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
+pub(crate) fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();

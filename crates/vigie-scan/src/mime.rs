@@ -54,9 +54,14 @@ pub struct Part<'a> {
 /// goes unscanned.
 pub fn walk(raw: &[u8], limits: &Limits, visit: &mut dyn FnMut(Part<'_>)) -> MessageMeta {
     let parser = MessageParser::default();
-    let parsed = parser.parse(raw).filter(|m| {
-        !(m.text_body.is_empty() && m.html_body.is_empty() && m.attachments.is_empty())
-    });
+    // mail-parser can panic on some malformed input (found by the mime_walk fuzzer): such a
+    // message is read as plain text instead of stopping the scan.
+    let parsed = extract::quiet_catch_unwind(|| parser.parse(raw))
+        .ok()
+        .flatten()
+        .filter(|m| {
+            !(m.text_body.is_empty() && m.html_body.is_empty() && m.attachments.is_empty())
+        });
     let Some(message) = parsed else {
         visit(Part {
             location: "body".into(),
@@ -241,7 +246,10 @@ fn walk_document(
             if depth + 1 > limits.max_depth {
                 Err(ExtractError::TooDeep)
             } else {
-                match MessageParser::default().parse(bytes) {
+                match extract::quiet_catch_unwind(|| MessageParser::default().parse(bytes))
+                    .ok()
+                    .flatten()
+                {
                     Some(nested) => {
                         walk_message(
                             &nested,
