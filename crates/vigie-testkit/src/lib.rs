@@ -32,6 +32,9 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+pub mod postgres;
+pub use postgres::Postgres;
+
 /// The main test user (an address, as most French hosting providers use).
 pub const USER: &str = "secretariat@mairie-exemple.fr";
 /// Password of [`USER`].
