@@ -3,10 +3,11 @@
 #
 #   bash scripts/test.sh
 #
-# Installs what the tests need when it is missing (Debian packages for the Dovecot fixture,
-# rustfmt/clippy components, cargo-fuzz), then runs: formatting check, clippy with warnings as
-# errors, every unit, property and integration test (the integration tests start and stop their
-# own Dovecot servers on 127.0.0.1), a check that the shipped demo mailbox is what the generator
+# Installs what the tests need when it is missing (Debian packages for the Dovecot and
+# PostgreSQL fixtures, poppler-utils to read PDFs back, rustfmt/clippy components, cargo-fuzz),
+# then runs: formatting check, clippy with warnings as errors, every unit, property and
+# integration test (the integration tests start and stop their own Dovecot and PostgreSQL
+# servers on 127.0.0.1), a check that the shipped demo mailbox is what the generator
 # makes, the README's run command on the demo, and short fuzzing runs.
 #
 # Environment:
@@ -16,8 +17,15 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Paquets système (Dovecot, Pigeonhole, OpenSSL)"
+step "Paquets système (Dovecot, Pigeonhole, OpenSSL, PostgreSQL, poppler-utils)"
 bash tests/fixtures/dovecot.sh install
+bash tests/fixtures/postgres.sh install
+# pdftotext and pdfinfo read the PDF documents back in the tests (an independent PDF reader).
+if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
+  sudo=(); [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends poppler-utils
+fi
 
 step "Composants Rust"
 command -v cargo >/dev/null || { echo "cargo est introuvable : installez Rust (rustup) puis relancez." >&2; exit 1; }

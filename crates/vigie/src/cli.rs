@@ -1,4 +1,5 @@
-//! The command line: `vigie mail scan`, `vigie mail audit`. Help texts are French.
+//! The command line: `vigie mail scan`, `vigie mail audit`, and the incident commands (defined
+//! in `cli_incident`). Help texts are French.
 
 use std::path::PathBuf;
 
@@ -22,6 +23,17 @@ pub enum Command {
     /// Messagerie : audit des réglages et analyse de ce qu'un attaquant y trouverait.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Incidents : déclarer, suivre les délais de 72 heures, conserver les preuves, produire
+    /// les documents (CNIL, plainte, assureur...).
+    #[command(subcommand)]
+    Incident(crate::cli_incident::IncidentCommand),
+    /// Contacts vérifiés : ceux de l'organisation, les contacts nationaux et le CSIRT régional.
+    #[command(subcommand)]
+    Contacts(crate::cli_incident::ContactsCommand),
+    /// Fiche de l'organisation (nom, SIREN, représentant, DPO, assureur...), imprimée sur les
+    /// documents.
+    #[command(subcommand)]
+    Organisation(crate::cli_incident::OrganisationCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,7 +10,8 @@
 //! | 4 | authentication refused |
 //! | 5 | TLS problem: invalid certificate, STARTTLS missing |
 //! | 6 | connection dropped or protocol error during the work (report written, incomplete) |
-//! | 7 | a report or state file could not be written |
+//! | 7 | a report, state, document or dossier file could not be written |
+//! | 8 | `vigie incident verify` found something altered; export refused |
 //! | 130 | interrupted by the user (Ctrl+C); the report is written, marked incomplete |
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};

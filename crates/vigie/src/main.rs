@@ -3,7 +3,9 @@
 //! (docs/EXIT_CODES.md). No business logic lives here.
 
 mod cli;
+mod cli_incident;
 mod exit;
+mod incident;
 mod mail;
 mod mail_imap;
 mod progress;
@@ -21,6 +23,15 @@ fn main() {
         }
         cli::Command::Mail(cli::MailCommand::Audit(args)) => {
             mail::audit(&args, cli.data_dir.as_deref())
+        }
+        cli::Command::Incident(command) => {
+            incident::run(command, &mail::data_dir(cli.data_dir.as_deref()))
+        }
+        cli::Command::Contacts(command) => {
+            incident::contacts(command, &mail::data_dir(cli.data_dir.as_deref()))
+        }
+        cli::Command::Organisation(command) => {
+            incident::organisation(command, &mail::data_dir(cli.data_dir.as_deref()))
         }
     };
     match result {
