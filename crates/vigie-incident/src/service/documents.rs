@@ -18,7 +18,6 @@ use super::{
     IncidentDetails, IncidentService, document_file_name, profile_from_json, sealed, to_entry,
 };
 use crate::Error;
-use crate::directory::Directory;
 use crate::dossier::{self, DocumentSource, DossierContent, EvidenceSource, Manifest};
 use crate::journal::{self, EntryKind, Head};
 
@@ -502,15 +501,17 @@ fn non_empty(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
+/// The French label of a contact's role: an organisation role, or the kind of a national entry.
 fn role_label(role: &str) -> String {
     if let Some(r) = crate::directory::OrgRole::from_id(role) {
         return r.label().to_owned();
     }
     match role {
-        "csirt" => "CSIRT régional (centre de réponse aux incidents)".to_owned(),
-        other => {
-            let _ = Directory::builtin();
-            other.to_owned()
-        }
+        "emergency" => "Urgence (police, gendarmerie)",
+        "assistance" => "Assistance aux victimes",
+        "authority" => "Autorité de contrôle",
+        "csirt" => "CSIRT régional (centre de réponse aux incidents)",
+        other => other,
     }
+    .to_owned()
 }

@@ -1038,7 +1038,7 @@ pub fn human_size(bytes: u64) -> String {
     format!("{:.1} {}", value, UNITS.get(unit).unwrap_or(&"octets")).replace('.', ",")
 }
 
-/// Documents produced for an incident, as stored.
+/// The file name of a produced document: `INC-2026-0001-cnil.pdf`.
 pub(crate) fn document_file_name(reference: &str, kind: vigie_documents::DocumentKind) -> String {
     format!("{}-{}.pdf", reference, kind.file_stem())
 }
@@ -1060,9 +1060,4 @@ pub(crate) fn t0_from_journal(entries: &[Entry]) -> Option<DateTime<Utc>> {
         .filter_map(|s| DateTime::parse_from_rfc3339(&s).ok())
         .map(|t| t.with_timezone(&Utc))
         .next_back()
-}
-
-/// The head of the store's row type, for callers.
-pub fn head_of(head: ChainHead) -> Head {
-    to_head(head)
 }
