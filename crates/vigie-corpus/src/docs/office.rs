@@ -39,20 +39,19 @@ fn options(doc_date: (u16, u8, u8, u8, u8, u8), method: CompressionMethod) -> Si
         .unix_permissions(0o644)
 }
 
-/// Writes a ZIP archive of `(name, bytes, stored)` entries; `stored` entries are not
-/// compressed (ODF's `mimetype` must be).
+/// Writes a ZIP archive of `(name, bytes, stored)` entries. Every entry is stored without
+/// compression: the committed demo must be byte-identical whatever deflate backend `flate2` is
+/// built with, and that changes with cargo's feature unification (typst, in the workspace,
+/// selects zlib-rs, whose output differs from miniz_oxide's). `stored` is kept in the signature
+/// for the callers that require it (ODF's `mimetype`).
 pub fn zip_archive(
     date: (u16, u8, u8, u8, u8, u8),
     entries: &[(&str, &[u8], bool)],
 ) -> Result<Vec<u8>, CorpusError> {
     let mut w = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data, stored) in entries {
-        let method = if *stored {
-            CompressionMethod::Stored
-        } else {
-            CompressionMethod::Deflated
-        };
-        w.start_file(*name, options(date, method))?;
+        let _must_be_stored = stored;
+        w.start_file(*name, options(date, CompressionMethod::Stored))?;
         w.write_all(data)
             .map_err(|e| CorpusError::Zip(zip::result::ZipError::Io(e)))?;
     }
