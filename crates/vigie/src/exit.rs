@@ -83,7 +83,7 @@ pub fn clap_error(err: clap::Error) -> ! {
         _ => "la ligne de commande n'est pas valide.".to_owned(),
     };
     eprintln!(
-        "vigie : {message}\nPour l'aide : vigie --help (ou vigie mail scan --help, vigie mail audit --help)."
+        "vigie : {message}\nPour l'aide : vigie --help, ou l'aide d'une commande (ex. vigie incident new --help)."
     );
     std::process::exit(USAGE);
 }
