@@ -5,10 +5,18 @@
 //! scoring on the file name, the subject and the text (accents and case folded), helped by what
 //! the detectors found (an IBAN makes a RIB document likely, a NIR a payslip). Images are judged
 //! by their role from names, sizes and the surrounding text; no OCR yet.
+//!
+//! The keywords are found by one automaton over the raw text with the folding built in
+//! (`keywords`): a part is read once, and its occurrences are kept ([`Scanned`]) for the
+//! second classification of the body, with the subject.
 
 use serde::Serialize;
 
 use crate::detect::{Detection, Kind};
+
+mod keywords;
+
+use keywords::{Hits, KeywordSet, Occurrence};
 
 /// A category of sensitive document. Serialised names are part of the `vigie.scan.v1` contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -75,8 +83,10 @@ pub fn fold(text: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// [`fold`] into a reusable buffer, byte-oriented: this runs over every text part of every
-/// message, so it avoids decoding characters one by one (ASCII is nearly all of the text).
+/// [`fold`] into a reusable buffer, byte-oriented (ASCII is nearly all of the text). The
+/// keyword automaton (`keywords`) applies the same folding to raw text as it reads it; this
+/// function is the reference it is tested against, and folds names, subjects and image
+/// context.
 pub fn fold_into(text: &str, out: &mut Vec<u8>) {
     out.clear();
     out.reserve(text.len());
@@ -321,124 +331,80 @@ const RULES: &[Rule] = &[
     },
 ];
 
-/// Every keyword of [`RULES`], found in one pass.
-///
-/// Looking for ~80 keywords one by one over 64 KiB of text made classification the most
-/// expensive step of the whole scan; one Aho-Corasick pass (overlapping matches) finds them all.
+/// The keywords of [`RULES`] and, for each rule, the indexes of its strong and weak ones.
 struct Keywords {
-    automaton: aho_corasick::AhoCorasick,
-    index: std::collections::HashMap<&'static str, usize>,
-    /// For each keyword, the other keywords it contains and where (« facture n » holds
-    /// « facture » at 0): a leftmost-longest search reports only the longer one.
-    implied: Vec<Vec<(usize, usize)>>,
-    /// Byte length of each keyword.
-    lengths: Vec<usize>,
+    set: KeywordSet,
+    /// Aligned with [`RULES`].
+    rules: Vec<RuleIds>,
 }
 
-static KEYWORDS: std::sync::LazyLock<Option<Keywords>> = std::sync::LazyLock::new(|| {
-    let mut words: Vec<&'static str> = RULES
+/// Indexes in the [`KeywordSet`] of the keywords of a rule.
+struct RuleIds {
+    names: Vec<usize>,
+    strong: Vec<usize>,
+    weak: Vec<usize>,
+}
+
+static KEYWORDS: std::sync::LazyLock<Keywords> = std::sync::LazyLock::new(|| {
+    let set = KeywordSet::new(
+        RULES
+            .iter()
+            .flat_map(|r| r.name_words.iter().chain(r.strong).chain(r.weak).copied())
+            .collect(),
+    );
+    let rules = RULES
         .iter()
-        .flat_map(|r| r.name_words.iter().chain(r.strong).chain(r.weak).copied())
-        .collect();
-    words.sort_unstable();
-    words.dedup();
-    // Leftmost-longest (not overlapping) lets the automaton use its SIMD prefilter; what the
-    // longer match hides is recovered through `implied`.
-    let automaton = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(&words)
-        .ok()?;
-    let index = words.iter().enumerate().map(|(i, w)| (*w, i)).collect();
-    let implied = words
-        .iter()
-        .map(|outer| {
-            words
-                .iter()
-                .enumerate()
-                .filter(|(_, inner)| inner.len() < outer.len())
-                .flat_map(|(j, inner)| outer.match_indices(inner).map(move |(at, _)| (j, at)))
-                .collect()
+        .map(|r| {
+            let ids = |words: &[&str]| words.iter().filter_map(|w| set.id(w)).collect();
+            RuleIds {
+                names: ids(r.name_words),
+                strong: ids(r.strong),
+                weak: ids(r.weak),
+            }
         })
         .collect();
-    let lengths = words.iter().map(|w| w.len()).collect();
-    Some(Keywords {
-        automaton,
-        index,
-        implied,
-        lengths,
-    })
+    Keywords { set, rules }
 });
-
-impl Keywords {
-    fn words_len(&self, id: usize) -> usize {
-        self.lengths.get(id).copied().unwrap_or(0)
-    }
-}
-
-/// Which keywords a (folded) text holds: anywhere, and at a word boundary.
-struct KeywordHits<'t> {
-    text: &'t [u8],
-    anywhere: Vec<bool>,
-    word: Vec<bool>,
-}
-
-impl<'t> KeywordHits<'t> {
-    fn of(text: &'t [u8]) -> KeywordHits<'t> {
-        let mut hits = KeywordHits {
-            text,
-            anywhere: Vec::new(),
-            word: Vec::new(),
-        };
-        let Some(k) = KEYWORDS.as_ref() else {
-            return hits;
-        };
-        hits.anywhere = vec![false; k.index.len()];
-        hits.word = vec![false; k.index.len()];
-        for m in k.automaton.find_iter(text) {
-            let id = m.pattern().as_usize();
-            hits.mark(id, m.start(), m.end() - m.start());
-            for &(inner, at) in k.implied.get(id).map(Vec::as_slice).unwrap_or(&[]) {
-                let len = k.words_len(inner);
-                hits.mark(inner, m.start() + at, len);
-            }
-        }
-        hits
-    }
-
-    fn mark(&mut self, id: usize, start: usize, len: usize) {
-        if let Some(flag) = self.anywhere.get_mut(id) {
-            *flag = true;
-        }
-        if at_word(self.text, start, len)
-            && let Some(flag) = self.word.get_mut(id)
-        {
-            *flag = true;
-        }
-    }
-
-    fn lookup(&self, word: &str, table: &[bool]) -> bool {
-        match KEYWORDS.as_ref().and_then(|k| k.index.get(word)) {
-            Some(&i) => table.get(i).copied().unwrap_or(false),
-            // Not a rule keyword (cannot happen with RULES): fall back to a plain search.
-            None => self
-                .text
-                .windows(word.len().max(1))
-                .any(|w| w == word.as_bytes()),
-        }
-    }
-
-    fn contains(&self, word: &str) -> bool {
-        self.lookup(word, &self.anywhere)
-    }
-
-    fn contains_word(&self, word: &str) -> bool {
-        self.lookup(word, &self.word)
-    }
-}
 
 /// How much of a long text is looked at: categories show on the first pages.
 const CLASSIFY_PREFIX: usize = 64 * 1024;
+
+/// The keyword occurrences of a text (its first [`CLASSIFY_PREFIX`] bytes), kept so that the
+/// same text, or a prefix of it, is classified again without being read again: the scan of a
+/// message classifies each body part alone, then the body with the subject.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scanned {
+    occurrences: Vec<Occurrence>,
+    /// Length of the text the occurrences are of.
+    len: usize,
+}
+
+impl Scanned {
+    /// Reads the first [`CLASSIFY_PREFIX`] bytes of `text`.
+    pub fn new(text: &str) -> Scanned {
+        let text = prefix(text, CLASSIFY_PREFIX);
+        let mut occurrences = Vec::new();
+        KEYWORDS.set.find(text, &mut occurrences);
+        Scanned {
+            occurrences,
+            len: text.len(),
+        }
+    }
+
+    /// The occurrences of the first `len` bytes of the text: a keyword occurrence only
+    /// depends on its own bytes, so those are the ones that end there or before.
+    pub fn truncated(&self, len: usize) -> Scanned {
+        Scanned {
+            occurrences: self
+                .occurrences
+                .iter()
+                .filter(|o| o.end as usize <= len)
+                .copied()
+                .collect(),
+            len: len.min(self.len),
+        }
+    }
+}
 
 /// Classifies one text part (a body or a document attachment).
 ///
@@ -450,42 +416,42 @@ pub fn classify_text(
     text: &str,
     detections: &[Detection],
 ) -> Vec<Category> {
-    thread_local! {
-        static FOLDED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    FOLDED.with(|buf| {
-        let mut buf = buf.borrow_mut();
-        fold_into(prefix(text, CLASSIFY_PREFIX), &mut buf);
-        classify_folded(&buf, name, subject, detections)
-    })
+    classify_scanned(&Scanned::new(text), text, name, subject, detections)
 }
 
-fn classify_folded(
-    body_text: &[u8],
+/// [`classify_text`] with the keyword occurrences already found: `scanned` must be
+/// [`Scanned::new`] of `text` (or of a text that `text` starts, truncated to it).
+pub(crate) fn classify_scanned(
+    scanned: &Scanned,
+    text: &str,
     name: Option<&str>,
     subject: Option<&str>,
     detections: &[Detection],
 ) -> Vec<Category> {
-    let body = KeywordHits::of(body_text);
-    let name = name.map(fold).unwrap_or_default();
-    let subject = if name.is_empty() {
-        subject.map(fold).unwrap_or_default()
-    } else {
-        String::new()
+    let keywords = &*KEYWORDS;
+    let text = prefix(text, scanned.len);
+    let body = Hits::of(&keywords.set, text, &scanned.occurrences);
+    // The file name, else the subject, searched for every keyword (searching a folded copy
+    // keyword by keyword cost more than classifying the body).
+    let name = name.filter(|n| !n.is_empty());
+    let name_hits = name.map(|n| Hits::every(&keywords.set, n));
+    let subject_hits = match (name, subject) {
+        (None, Some(s)) if !s.is_empty() => Some(Hits::every(&keywords.set, s)),
+        _ => None,
     };
     // A category needs a decisive signal (the file name, or a phrase that only that kind of
     // document carries); common words only add weight. Without that rule every invoice footer
     // « IBAN … BIC … » would make a « RIB document ».
     let mut hits: Vec<(Category, bool)> = Vec::new();
-    for rule in RULES {
-        let named = rule.name_words.iter().any(|w| contains_word(&name, w));
-        let strong = rule
+    for (rule, ids) in RULES.iter().zip(&keywords.rules) {
+        let named = name_hits.is_some_and(|h| ids.names.iter().any(|&id| h.word(id)));
+        let strong = ids
             .strong
             .iter()
-            .filter(|w| body.contains(w) || subject.contains(*w))
+            .filter(|&&id| body.anywhere(id) || subject_hits.is_some_and(|h| h.anywhere(id)))
             .count() as u32;
-        let weak = rule.weak.iter().filter(|w| body.contains_word(w)).count() as u32;
-        let subject_hint = rule.name_words.iter().any(|w| contains_word(&subject, w));
+        let weak = ids.weak.iter().filter(|&&id| body.word(id)).count() as u32;
+        let subject_hint = subject_hits.is_some_and(|h| ids.names.iter().any(|&id| h.word(id)));
         let detected_count = detections
             .iter()
             .filter(|d| rule.kinds.contains(&d.kind))
@@ -520,7 +486,10 @@ fn classify_folded(
     let mut out: Vec<Category> = hits.into_iter().map(|(c, _)| c).collect();
     // Without names, a quote that does not say « facture » itself is not an invoice.
     if out.contains(&Category::Quote) && out.contains(&Category::Invoice) {
-        let invoice_strong = RULES[0].strong.iter().any(|w| body.contains(w));
+        let invoice_strong = keywords
+            .rules
+            .first()
+            .is_some_and(|ids| ids.strong.iter().any(|&id| body.anywhere(id)));
         if !invoice_strong {
             out.retain(|c| *c != Category::Invoice);
         }

@@ -152,9 +152,7 @@ fn windows_1252(b: u8) -> char {
 /// (« rÃ©gler » → « régler »), a common fault of old mail software. Text that is not such
 /// mojibake is returned unchanged.
 pub fn repair_mislabelled_utf8(text: &str) -> Option<String> {
-    // « Ã » and « Â » start nearly every accented letter read the wrong way; « â€ » starts the
-    // typographic quotes and dashes. (« â » alone is ordinary French: not a sign.)
-    if !(text.contains('Ã') || text.contains('Â') || text.contains("â€")) {
+    if !has_mojibake_sign(text) {
         return None;
     }
     let mut bytes = Vec::with_capacity(text.len());
@@ -197,6 +195,26 @@ pub fn repair_mislabelled_utf8(text: &str) -> Option<String> {
         bytes.push(byte);
     }
     String::from_utf8(bytes).ok()
+}
+
+/// Whether `text` contains « Ã », « Â » or « â€ »: « Ã » and « Â » start nearly every accented
+/// letter read the wrong way, « â€ » starts the typographic quotes and dashes. (« â » alone is
+/// ordinary French: not a sign.)
+///
+/// One pass over every body: in UTF-8 the three signs hold byte 0x82 or 0x83 (`C3 83`,
+/// `C3 82`, `C3 A2 E2 82 AC`), which French text otherwise almost never has, so a `memchr2`
+/// for them finds every candidate and the bytes around it decide.
+fn has_mojibake_sign(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(0x82, 0x83, bytes).any(|i| {
+        let before = |k: usize| i.checked_sub(k).and_then(|p| bytes.get(p)).copied();
+        before(1) == Some(0xC3)
+            || (bytes.get(i) == Some(&0x82)
+                && before(1) == Some(0xE2)
+                && before(2) == Some(0xA2)
+                && before(3) == Some(0xC3)
+                && bytes.get(i + 1) == Some(&0xAC))
+    })
 }
 
 /// Converts HTML to text (tags removed, entities decoded) with mail-parser's converter.
@@ -428,6 +446,16 @@ pub fn office_text(
 mod tests {
     use super::*;
     use std::io::Write;
+
+    proptest::proptest! {
+        #[test]
+        fn mojibake_signs(s in "[aÃÂâ€é‚ƒ\u{20ec}\u{2082}x ]{0,12}") {
+            proptest::prop_assert_eq!(
+                has_mojibake_sign(&s),
+                s.contains('Ã') || s.contains('Â') || s.contains("â€")
+            );
+        }
+    }
 
     fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
         let mut out = Cursor::new(Vec::new());

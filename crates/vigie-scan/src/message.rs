@@ -59,18 +59,33 @@ pub fn scan_message(raw: &[u8], detector: &Detector, limits: &Limits) -> Message
     let mut detections = Vec::new();
     // Body text is kept (bounded) to give context to image attachments that come after it.
     let mut body_context = String::new();
+    // The keyword occurrences of `body_context` while it holds one body part (the usual case):
+    // classifying the body with the subject below then reads no text again.
+    let mut body_scanned: Option<classify::Scanned> = None;
     let mut pending_images: Vec<ImagePart> = Vec::new();
 
     let meta = mime::walk(raw, limits, &mut |part| match part.content {
         Content::Text { text, .. } => {
             detections.clear();
             detector.scan(&text, &mut detections);
+            let scanned = classify::Scanned::new(&text);
             if part.location == "body" && body_context.len() < 16 * 1024 {
-                body_context.push_str(text.get(..text.len().min(16 * 1024)).unwrap_or(""));
+                let piece = text.get(..text.len().min(16 * 1024)).unwrap_or("");
+                if !piece.is_empty() {
+                    body_scanned = body_context
+                        .is_empty()
+                        .then(|| scanned.truncated(piece.len()));
+                    body_context.push_str(piece);
+                }
             }
             // The subject is only known once the walk is over; it is used below.
-            let categories =
-                classify::classify_text(part.name.as_deref(), None, &text, &detections);
+            let categories = classify::classify_scanned(
+                &scanned,
+                &text,
+                part.name.as_deref(),
+                None,
+                &detections,
+            );
             for d in detections.drain(..) {
                 if seen_values.insert((part.location.clone(), d.kind, d.value.clone())) {
                     scan.findings.push(LocatedDetection {
@@ -118,7 +133,12 @@ pub fn scan_message(raw: &[u8], detector: &Detector, limits: &Limits) -> Message
                 .filter(|f| f.location == "body")
                 .map(|f| f.detection.clone())
                 .collect();
-            for category in classify::classify_text(None, Some(s), &body_context, &body_hits) {
+            let scanned = body_scanned
+                .take()
+                .unwrap_or_else(|| classify::Scanned::new(&body_context));
+            for category in
+                classify::classify_scanned(&scanned, &body_context, None, Some(s), &body_hits)
+            {
                 if seen_docs.insert(("body".into(), category)) {
                     scan.documents.push(LocatedDocument {
                         location: "body".into(),

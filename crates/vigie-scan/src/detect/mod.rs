@@ -6,7 +6,7 @@
 //!
 //! # How a scan works
 //!
-//! One pass over the bytes ([`text::next_trigger`]) jumps to the next digit, `:` or `=`.
+//! One pass over the bytes ([`text::Triggers`]) jumps to the next digit, `:` or `=`.
 //!
 //! - At a digit, the engine reads the *run* of digit-holding groups joined by the separators
 //!   of French layouts (spaces, U+00A0, U+202F, dots, dashes, one line break, table gaps) and
@@ -18,8 +18,11 @@
 //!   reported and the engine moves past it, so a SIRET is not also reported as a SIREN, nor
 //!   the RIB inside a French IBAN. A run that ends with a lone 5-digit group may be the code
 //!   banque of a RIB written with labels between its fields (« Banque : 30066  Guichet : … »,
-//!   `bank::labelled_rib_at`).
-//! - At `:` or `=`, [`password`] looks back for a password label.
+//!   `bank::labelled_rib_at`). A digit group alone between bytes that join nothing, and
+//!   shorter than any value (« =C3 » in quoted-printable), is skipped at once
+//!   ([`text::lone_short_token`]).
+//! - At `:` or `=`, [`password`] looks back for a password label (after cheap necessary
+//!   conditions: a token follows on the line, a label spelling can end close enough).
 //! - Context keywords ([`context`]) are only searched around candidates that passed their
 //!   checksum and need them (SIREN, SIRET, SPI, identity documents, compact cards).
 //!
@@ -191,8 +194,9 @@ impl Detector {
     pub fn scan(&self, text: &str, out: &mut Vec<Detection>) {
         let bytes = text.as_bytes();
         let mut run = Run::default();
+        let mut triggers = text::Triggers::default();
         let mut pos = 0;
-        while let Some(p) = text::next_trigger(bytes, pos) {
+        while let Some(p) = triggers.next(bytes, pos) {
             let b = text::at(bytes, p);
             if b == b':' || b == b'=' {
                 if let Some(d) = self.passwords.at_separator(text, p) {
@@ -205,6 +209,10 @@ impl Detector {
                 pos = text::skip_alnum(bytes, p);
                 continue;
             };
+            if let Some(end) = text::lone_short_token(bytes, start) {
+                pos = end;
+                continue;
+            }
             run.build(bytes, start);
             let end = self.scan_run(bytes, &run, out);
             pos = end.max(p + 1);
@@ -510,4 +518,42 @@ fn spi_confidence(h: &Hits, grouped: bool) -> Option<Confidence> {
     } else {
         Confidence::Low
     })
+}
+
+#[cfg(test)]
+// Tests fail by panicking.
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The scan loop skips a lone short token without building its run: building it and
+        /// reading its values would find nothing and resume at the same place.
+        #[test]
+        fn lone_short_tokens_hold_nothing(parts in proptest::collection::vec(proptest::sample::select(&[
+            "=", "C3", "A9", "3D", "FR", "76", "30006", "12345", "4", " ", "\n", "-", ".", ":",
+            "x", "SIREN", "IBAN", "FR76", "3000", "6000", "0112", "3456", "7890", "189", "732",
+            "829", "320", "00074", "\u{a0}", "|", ">", "/", "é", "2A",
+        ][..]), 0..24)) {
+            let text = parts.concat();
+            let bytes = text.as_bytes();
+            let detector = Detector::new();
+            let mut run = Run::default();
+            for p in 0..bytes.len() {
+                if !text::is_digit(bytes[p]) {
+                    continue;
+                }
+                let Some(start) = text::group_start(bytes, p) else {
+                    continue;
+                };
+                if let Some(end) = text::lone_short_token(bytes, start) {
+                    run.build(bytes, start);
+                    let mut out = Vec::new();
+                    let resume = detector.scan_run(bytes, &run, &mut out);
+                    proptest::prop_assert!(out.is_empty(), "{:?} at {}: {:?}", text, start, out);
+                    proptest::prop_assert_eq!(resume.max(p + 1), end);
+                }
+            }
+        }
+    }
 }

@@ -148,6 +148,8 @@ const MAX_TOKEN: usize = 64;
 #[derive(Debug, Clone)]
 pub(crate) struct PasswordIndex {
     ac: AhoCorasick,
+    /// Last three bytes of every label spelling: see [`PasswordIndex::label_may_end_near`].
+    tails: TailSet,
 }
 
 impl PasswordIndex {
@@ -155,14 +157,64 @@ impl PasswordIndex {
         let mut all: Vec<String> = LABELS.iter().flat_map(|l| spellings(l)).collect();
         all.sort();
         all.dedup();
+        let mut tails = TailSet::default();
+        for s in &all {
+            tails.insert(tail_key(s.as_bytes(), s.len()));
+        }
         PasswordIndex {
             ac: build_automaton(all.iter().map(String::as_str)),
+            tails,
         }
+    }
+
+    /// Whether a label spelling can end, as a whole word, within [`MAX_GAP`] bytes before
+    /// `label_end` (and at least 3 bytes after `floor`): a necessary condition for
+    /// [`Self::at_separator`] to find anything, checked before running the automaton.
+    ///
+    /// Why: on raw mail the main loop stops on every `=` of quoted-printable (« tr=C3=A9s »,
+    /// soft line breaks), mostly right after a letter; running the automaton over 64 bytes
+    /// there cost more than all the rest of the scan. A label accepted below is a whole word
+    /// (so its last byte, always an ASCII letter, is followed by a non-alphanumeric byte) and
+    /// ends at most [`MAX_GAP`] bytes before the separator (`gap_ok`); its last three bytes,
+    /// ASCII-lower-cased as the case-insensitive automaton compares them, are in `tails`.
+    ///
+    /// The walk back from `label_end` also stops at the first byte a gap cannot hold
+    /// ([`gap_byte`]): a label ending before it would leave that byte in the gap. In
+    /// quoted-printable text that is the digit of the previous escape, a few bytes back.
+    fn label_may_end_near(&self, bytes: &[u8], floor: usize, label_end: usize) -> bool {
+        let lo = label_end.saturating_sub(MAX_GAP).max(floor + 3);
+        // The bytes just before each possible label end `e` in `lo..=label_end`, read from
+        // one slice, backwards (this runs at most separators of raw mail).
+        let Some(before_ends) = bytes.get(lo.saturating_sub(1)..label_end) else {
+            return false;
+        };
+        let mut next = at(bytes, label_end);
+        for (k, &prev) in before_ends.iter().enumerate().rev() {
+            // A label ending at `e`, with the gap `e..label_end` (gap bytes only, so far).
+            let e = lo + k;
+            if !super::text::is_alnum(next)
+                && super::text::is_alnum(prev)
+                && self.tails.may_contain(tail_key(bytes, e))
+            {
+                return true;
+            }
+            if !gap_byte(prev) {
+                return false;
+            }
+            next = prev;
+        }
+        false
     }
 
     /// The password given after the separator at `sep` (`:` or `=`), if the text before it
     /// is a password label.
     pub fn at_separator(&self, text: &str, sep: usize) -> Option<Detection> {
+        self.find_at(text, sep, true)
+    }
+
+    /// [`Self::at_separator`], with the tail prefilter on or off (off only in tests, to check
+    /// that it never changes a result).
+    fn find_at(&self, text: &str, sep: usize, prefilter: bool) -> Option<Detection> {
         let bytes = text.as_bytes();
         // Cheap test first: a label ends with a letter (or « ) »), possibly followed by blanks.
         let mut label_end = sep;
@@ -183,7 +235,15 @@ impl PasswordIndex {
         if !(is_letter(last) || last == b')' || last >= 0x80) {
             return None;
         }
+        // Nothing after the separator on its line (a quoted-printable soft line break « =⏎ »,
+        // a « Objet : » header folded onto the next line): `token_after` would find no token.
+        if prefilter && line_ends_after(bytes, sep + 1) {
+            return None;
+        }
         let ws = label_end.saturating_sub(LOOK_BACK);
+        if prefilter && !self.label_may_end_near(bytes, ws, label_end) {
+            return None;
+        }
         let window = bytes.get(ws..label_end)?;
         let (ks, ke) = self
             .ac
@@ -220,6 +280,48 @@ impl PasswordIndex {
     }
 }
 
+/// The three bytes before `end`, ASCII lower case, as one number (0 for missing bytes).
+#[inline]
+fn tail_key(bytes: &[u8], end: usize) -> u32 {
+    let b = |k: usize| {
+        end.checked_sub(k)
+            .map_or(0, |i| u32::from(at(bytes, i).to_ascii_lowercase()))
+    };
+    b(3) << 16 | b(2) << 8 | b(1)
+}
+
+/// A set of [`tail_key`]s as a 4096-bit hashed bitmap: a lookup is a multiply and one bit
+/// test. Collisions only let a separator through to the automaton; a key that was inserted
+/// is always found.
+#[derive(Debug, Clone)]
+struct TailSet([u64; 64]);
+
+impl Default for TailSet {
+    fn default() -> Self {
+        TailSet([0; 64])
+    }
+}
+
+impl TailSet {
+    fn slot(key: u32) -> (usize, u64) {
+        let h = key.wrapping_mul(0x9E37_79B1) >> 20;
+        ((h >> 6) as usize, 1u64 << (h & 63))
+    }
+
+    fn insert(&mut self, key: u32) {
+        let (word, bit) = Self::slot(key);
+        if let Some(w) = self.0.get_mut(word) {
+            *w |= bit;
+        }
+    }
+
+    #[inline]
+    fn may_contain(&self, key: u32) -> bool {
+        let (word, bit) = Self::slot(key);
+        self.0.get(word).is_some_and(|w| w & bit != 0)
+    }
+}
+
 /// Between the label and the separator: at most a few words, letters only, none refusing.
 fn gap_ok(gap: &[u8]) -> bool {
     if gap.len() > MAX_GAP {
@@ -227,10 +329,34 @@ fn gap_ok(gap: &[u8]) -> bool {
     }
     let words = gap.split(|&b| b == b' ').filter(|w| !w.is_empty()).count();
     words <= 4
-        && gap.iter().all(|&b| {
-            is_letter(b) || b >= 0x80 || matches!(b, b' ' | b'\t' | b'\'' | b'-' | b'(' | b')')
-        })
+        && gap.iter().all(|&b| gap_byte(b))
         && !GAP_REFUSALS.iter().any(|w| contains_ci(gap, w))
+}
+
+/// Bytes that may stand between a label and its separator: letters (accented ones too),
+/// blanks, apostrophes, dashes and parentheses.
+#[inline]
+fn gap_byte(b: u8) -> bool {
+    // A u8 always indexes the 256-entry table; `get` keeps the no-indexing rule.
+    GAP_BYTES.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+/// [`gap_byte`] as a table: the walk in `label_may_end_near` tests one byte per step.
+static GAP_BYTES: [bool; 256] = build_gap_bytes();
+
+// Evaluated at compile time: an out-of-range index would fail the build, not a scan.
+#[allow(clippy::indexing_slicing)]
+const fn build_gap_bytes() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphabetic()
+            || b >= 0x80
+            || matches!(b, b' ' | b'\t' | b'\'' | b'-' | b'(' | b')');
+        i += 1;
+    }
+    t
 }
 
 /// Whether `hay` contains `needle` (lower case), ASCII case-insensitively.
@@ -241,6 +367,16 @@ fn contains_ci(hay: &[u8], needle: &str) -> bool {
         && hay
             .windows(n.len())
             .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+}
+
+/// Whether the line ends (or the text) after at most 8 blanks from `from`: then
+/// [`token_after`] finds no token, whatever follows.
+fn line_ends_after(bytes: &[u8], from: usize) -> bool {
+    let mut s = from;
+    for _ in 0..8 {
+        s += blank_len(bytes, s);
+    }
+    s >= bytes.len() || matches!(at(bytes, s), b'\r' | b'\n')
 }
 
 /// Byte range of the token after the separator: blanks skipped, up to the next white space
@@ -441,6 +577,36 @@ mod tests {
             "Les règles du mot de passe : voir la charte",
         ] {
             assert_eq!(find(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_label_ends_with_an_ascii_letter() {
+        // `label_may_end_near` relies on it.
+        for l in LABELS {
+            for s in spellings(l) {
+                assert!(s.len() >= 3, "{s}");
+                assert!(s.as_bytes().last().unwrap().is_ascii_alphabetic(), "{s}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The tail prefilter only skips separators where the automaton would find nothing.
+        #[test]
+        fn prefilter_changes_nothing(parts in proptest::collection::vec(proptest::sample::select(&[
+            "mot de passe", "MOT DE PASSE", "mots de passe", "mdp", "MDP", "Mdp", "password",
+            "pwd", "code d’accès", "CODE D'ACCÈS", "clé wifi", "CLÉ WI-FI", "provisoire", " ",
+            "  ", "\u{a0}", ":", "=", " : ", "=C3=A9", "tr", "s", "oubli", "Xy7!kq", "42",
+            "\n", "adresse", "ces", "(", ")", "-", "é", "a", "_", ".", "wpa", "passe",
+        ][..]), 0..24)) {
+            let text = parts.concat();
+            let idx = PasswordIndex::new();
+            for (i, c) in text.char_indices() {
+                if c == ':' || c == '=' {
+                    proptest::prop_assert_eq!(idx.find_at(&text, i, true), idx.find_at(&text, i, false));
+                }
+            }
         }
     }
 

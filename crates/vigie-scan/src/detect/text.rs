@@ -118,45 +118,84 @@ fn word(bytes: &[u8], i: usize) -> Option<u64> {
     <[u8; 8]>::try_from(chunk).ok().map(u64::from_le_bytes)
 }
 
-/// Position of the next trigger byte at or after `from`.
+/// Position of the next trigger byte at or after `from` (a fresh [`Triggers`]).
+#[cfg(test)]
+pub(crate) fn next_trigger(bytes: &[u8], from: usize) -> Option<usize> {
+    Triggers::default().next(bytes, from)
+}
+
+/// The search for the next trigger byte, for a scan that moves forward.
 ///
 /// Why words: French prose is mostly letters and blanks; testing 8 bytes with five integer
 /// operations (and 32 bytes per branch) skips it at several GB/s without `unsafe` or
 /// target-specific code. Candidates in `0x30..=0x3F` are then checked exactly (`;`, `<`, `>`
 /// and `?` are not triggers).
-pub(crate) fn next_trigger(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    while let (Some(w0), Some(w1), Some(w2), Some(w3)) = (
-        word(bytes, i),
-        word(bytes, i + 8),
-        word(bytes, i + 16),
-        word(bytes, i + 24),
-    ) {
-        let m = [
-            nibble3_bytes(w0),
-            nibble3_bytes(w1),
-            nibble3_bytes(w2),
-            nibble3_bytes(w3),
-        ];
-        if m.iter().any(|&x| x != 0) {
-            for (n, &mask) in m.iter().enumerate() {
-                let mut mask = mask;
-                while mask != 0 {
-                    let k = i + n * 8 + (mask.trailing_zeros() / 8) as usize;
-                    if is_trigger(at(bytes, k)) {
-                        return Some(k);
+///
+/// Why a state: it keeps the candidates of the last word it read, so that the next call,
+/// usually a few bytes further in text dense with digits and `=` (headers,
+/// quoted-printable, tables), does not read those bytes again.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Triggers {
+    /// Start of the word whose candidates are in `mask` (none when `end` is 0).
+    base: usize,
+    /// End of that word.
+    end: usize,
+    /// High bit of each byte of that word that may be a trigger.
+    mask: u64,
+}
+
+impl Triggers {
+    /// The next trigger at or after `from`; calls must not go backwards.
+    pub fn next(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
+        let mut i = from;
+        if from >= self.base && from < self.end {
+            let mut mask = self.mask & (u64::MAX << ((from - self.base) * 8));
+            while mask != 0 {
+                let k = self.base + (mask.trailing_zeros() / 8) as usize;
+                if is_trigger(at(bytes, k)) {
+                    self.mask = mask;
+                    return Some(k);
+                }
+                mask &= mask - 1;
+            }
+            i = self.base + 8;
+        }
+        while let (Some(w0), Some(w1), Some(w2), Some(w3)) = (
+            word(bytes, i),
+            word(bytes, i + 8),
+            word(bytes, i + 16),
+            word(bytes, i + 24),
+        ) {
+            let m = [
+                nibble3_bytes(w0),
+                nibble3_bytes(w1),
+                nibble3_bytes(w2),
+                nibble3_bytes(w3),
+            ];
+            if m.iter().any(|&x| x != 0) {
+                for (n, &mask) in m.iter().enumerate() {
+                    let mut mask = mask;
+                    while mask != 0 {
+                        let k = i + n * 8 + (mask.trailing_zeros() / 8) as usize;
+                        if is_trigger(at(bytes, k)) {
+                            self.base = i + n * 8;
+                            self.end = self.base + 8;
+                            self.mask = mask;
+                            return Some(k);
+                        }
+                        mask &= mask - 1;
                     }
-                    mask &= mask - 1;
                 }
             }
+            i += 32;
         }
-        i += 32;
+        self.end = 0;
+        bytes
+            .get(i..)?
+            .iter()
+            .position(|&b| is_trigger(b))
+            .map(|k| i + k)
     }
-    bytes
-        .get(i..)?
-        .iter()
-        .position(|&b| is_trigger(b))
-        .map(|k| i + k)
 }
 
 /// End of the alphanumeric token starting at `i` (unbounded: used to skip long tokens).
@@ -181,6 +220,27 @@ pub(crate) fn group_start(bytes: &[u8], p: usize) -> Option<usize> {
         k = q;
     }
     Some(k)
+}
+
+/// End of the token starting at `start` when nothing can be found in it: no separator joins
+/// it to another group on either side, and it is shorter than any value (fewer than
+/// [`super::MIN_LEN`] characters, the shortest numeric value; values that start with letters
+/// are longer still) and is not the 5-digit code banque that may start a RIB written with
+/// labels between its fields. The scan loop then skips it without building a run.
+///
+/// Why: raw mail is full of such tokens, one or two per quoted-printable escape (« tr=C3=A9s »
+/// stops the loop on `3` and on `9`), and building a run for each cost more than the rest of
+/// the scan.
+pub(crate) fn lone_short_token(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut e = start;
+    while is_alnum(at(bytes, e)) {
+        e += 1;
+        if e - start >= super::MIN_LEN {
+            return None;
+        }
+    }
+    (e - start != 5 && joint_after(bytes, e).is_none() && joint_before(bytes, start).is_none())
+        .then_some(e)
 }
 
 /// How two groups are joined.
@@ -212,6 +272,15 @@ pub(crate) fn blank_len(bytes: &[u8], k: usize) -> usize {
 /// quote marks of a reply) and at most one `|` table bar.
 pub(crate) fn joint_after(bytes: &[u8], end: usize) -> Option<Joint> {
     let b0 = at(bytes, end);
+    // Most groups end on a byte that starts no joint (`,`, `=`, `)`, a letter...): say so at
+    // once, this runs for every digit group of the text. (The reading below would stop at
+    // that first byte and find nothing either.)
+    if !matches!(
+        b0,
+        b'.' | b'-' | b' ' | b'\t' | b'\n' | b'\r' | b'|' | 0xC2 | 0xE2
+    ) {
+        return None;
+    }
     if b0 == b'.' || b0 == b'-' {
         let next = end + 1;
         return is_alnum(at(bytes, next)).then_some(Joint {
@@ -268,6 +337,13 @@ pub(crate) fn joint_after(bytes: &[u8], end: usize) -> Option<Joint> {
 pub(crate) fn joint_before(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
     let p = start.checked_sub(1)?;
     let b0 = at(bytes, p);
+    // The mirror of the quick refusal of `joint_after` (the loop below would stop at once).
+    if !matches!(
+        b0,
+        b'.' | b'-' | b' ' | b'\t' | b'\n' | b'\r' | b'|' | b'>' | 0xA0 | 0x87 | 0x89 | 0xAF
+    ) {
+        return None;
+    }
     if b0 == b'.' || b0 == b'-' {
         return is_alnum(before(bytes, p)).then_some((p, false));
     }
@@ -746,6 +822,22 @@ mod tests {
         let mut s = vec![b'?'; 100];
         s[77] = b'0';
         assert_eq!(next_trigger(&s, 0), Some(77), "near-misses are skipped");
+    }
+
+    proptest::proptest! {
+        /// A forward scan with [`Triggers`] finds what fresh [`next_trigger`] calls find.
+        #[test]
+        fn triggers_remember_their_word(
+            text in proptest::collection::vec(proptest::sample::select(&b"a0;:=9 ?>x5"[..]), 0..120),
+            steps in proptest::collection::vec(1usize..12, 0..40),
+        ) {
+            let mut t = Triggers::default();
+            let mut pos = 0;
+            for step in steps {
+                proptest::prop_assert_eq!(t.next(&text, pos), next_trigger(&text, pos));
+                pos += step;
+            }
+        }
     }
 
     #[test]
