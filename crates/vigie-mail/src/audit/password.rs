@@ -11,14 +11,31 @@ use super::{AuditFinding, Severity};
 /// Common French words and passwords, from the versioned data file.
 pub const FRENCH_WORDS: &str = include_str!("../../../../data/wordlists/mots-de-passe-fr.txt");
 
-/// Scores `password`; returns a finding when it is weak (zxcvbn score below 3, or shorter
-/// than 12 characters). `context` holds the organisation's names and the mailbox address.
-pub fn check(password: &str, context: &[&str]) -> Option<AuditFinding> {
-    let mut inputs: Vec<&str> = FRENCH_WORDS
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
+/// How strong a password is, by zxcvbn with the French word list and `context` (the
+/// organisation's names, the address) as the words an attacker tries first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Strength {
+    /// zxcvbn's score, 0 (guessed in seconds) to 4.
+    pub score: u8,
+    /// Length in characters.
+    pub length: usize,
+    /// log10 of the estimated guesses.
+    pub guesses_log10: f64,
+}
+
+impl Strength {
+    /// Vigie's bar for any password it accepts or audits: score 3 or more and 12 characters.
+    pub fn is_acceptable(&self) -> bool {
+        self.score >= 3 && self.length >= 12
+    }
+}
+
+/// Scores `password` (never stored, never printed). `context` holds the organisation's names
+/// and the mailbox or account address.
+pub fn strength(password: &str, context: &[&str]) -> Strength {
+    // zxcvbn ranks user inputs by their position: the organisation's own names come first,
+    // since they are what an attacker tries first, then the French word list.
+    let mut inputs: Vec<&str> = Vec::new();
     // Each part of an address or a name counts on its own: « mairie-saint-martin.fr » gives
     // « mairie », « saint », « martin ».
     let parts: Vec<String> = context
@@ -50,10 +67,49 @@ pub fn check(password: &str, context: &[&str]) -> Option<AuditFinding> {
     inputs.extend(parts.iter().map(String::as_str));
     inputs.extend(glued.iter().map(String::as_str));
     inputs.extend(context.iter().copied());
+    inputs.extend(
+        FRENCH_WORDS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#')),
+    );
     let entropy = zxcvbn::zxcvbn(password, &inputs);
-    let score = entropy.score() as u8;
-    let length = password.chars().count();
-    if score >= 3 && length >= 12 {
+    // zxcvbn rates names joined by separators ("Mairie-Saint-Martin") as strong; an attacker
+    // who knows the commune tries exactly that. Such a password counts as guessable.
+    let score = if made_of(password, &parts) {
+        (entropy.score() as u8).min(1)
+    } else {
+        entropy.score() as u8
+    };
+    Strength {
+        score,
+        length: password.chars().count(),
+        guesses_log10: entropy.guesses_log10(),
+    }
+}
+
+/// True when `password` is nothing but the given words (any case, any order), digits and
+/// punctuation: « Mairie-Saint-Martin2024! » from « Mairie de Saint-Martin ».
+fn made_of(password: &str, words: &[String]) -> bool {
+    if words.is_empty() {
+        return false;
+    }
+    let mut rest = password.to_lowercase();
+    let mut sorted: Vec<&String> = words.iter().collect();
+    // Longest first, so « saint-martin » parts do not leave pieces of longer words behind.
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    for word in sorted {
+        rest = rest.replace(word.as_str(), "");
+    }
+    rest.chars().filter(|c| c.is_alphabetic()).count() < 3
+}
+
+/// Scores `password`; returns a finding when it is weak (zxcvbn score below 3, or shorter
+/// than 12 characters). `context` holds the organisation's names and the mailbox address.
+pub fn check(password: &str, context: &[&str]) -> Option<AuditFinding> {
+    let measured = strength(password, context);
+    let Strength { score, length, .. } = measured;
+    if measured.is_acceptable() {
         return None;
     }
     let severity = if score <= 1 {
@@ -85,7 +141,7 @@ pub fn check(password: &str, context: &[&str]) -> Option<AuditFinding> {
                       de la messagerie, puis dans chaque appareil qui relève le courrier.\n3. \
                       Activez la double authentification si elle est proposée."
             .into(),
-        evidence: json!({ "score": score, "length": length, "guesses_log10": (entropy.guesses_log10() * 10.0).round() / 10.0 }),
+        evidence: json!({ "score": score, "length": length, "guesses_log10": (measured.guesses_log10 * 10.0).round() / 10.0 }),
     })
 }
 
@@ -102,6 +158,26 @@ mod tests {
             let all = format!("{} {} {} {}", f.title, f.detail, f.remediation, f.evidence);
             assert!(!all.contains(pwd), "password leaked: {all}");
         }
+    }
+
+    #[test]
+    fn names_of_the_organisation_glued_together_are_weak() {
+        for pwd in [
+            "Mairie-Saint-Martin",
+            "SaintMartinMairie2024!",
+            "martin.saint.mairie",
+        ] {
+            let s = strength(pwd, &["Mairie de Saint-Martin"]);
+            assert!(s.score <= 1, "{pwd}: {s:?}");
+        }
+        assert!(
+            strength(
+                "Mairie-Saint-Martin-orbite-tulipe",
+                &["Mairie de Saint-Martin"]
+            )
+            .score
+                >= 3
+        );
     }
 
     #[test]
