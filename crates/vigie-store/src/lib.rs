@@ -1,7 +1,8 @@
 //! # vigie-store
 //!
-//! Persistence for Vigie: the incidents and their hash-chained journals today, the web
-//! application's data later. Two parts:
+//! Persistence for Vigie: the incidents and their hash-chained journals, and the web
+//! application's accounts ([`accounts`]: users, memberships, sessions, throttling, security
+//! journal). Two parts:
 //!
 //! * [`Store`]: the repository, over SQLite (embedded default, one file `vigie.db` in the data
 //!   directory) or PostgreSQL (providers hosting many organisations), with the schema migrations
@@ -54,11 +55,16 @@
 //! rows reference their incident through `(org_id, incident_id)`. Another organisation's
 //! incident is [`Error::NotFound`], the same answer as for an incident that does not exist.
 
+pub mod accounts;
 pub mod blob;
 mod error;
 mod records;
 mod store;
 
+pub use accounts::{
+    MembershipRecord, NewSecurityEvent, NewUser, Role, SecurityEventRecord, SessionRecord,
+    SessionStage, ThrottleRecord, UserRecord,
+};
 pub use blob::{BlobCheck, BlobRef, BlobStore, LocalBlobStore};
 pub use error::Error;
 pub use records::{
@@ -66,4 +72,4 @@ pub use records::{
     JournalEntryRecord, NewDocument, NewEvidence, NewIncident, NewJournalEntry, OrgId,
     OrganisationRecord, StepDone, StepDoneRecord,
 };
-pub use store::{Backend, Store};
+pub use store::{Backend, NewSession, Store};

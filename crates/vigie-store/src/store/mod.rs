@@ -13,6 +13,10 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{Any, AnyConnection, AnyPool, Connection as _, Row as _, SqlSafeStr as _, Transaction};
 
 use crate::error::{Error, redact_url, scrub, url_password};
+mod accounts;
+
+pub use accounts::NewSession;
+
 use crate::records::{
     ChainHead, ContactRecord, DocumentRecord, EvidenceRecord, IncidentRecord, JournalEntryRecord,
     NewDocument, NewEvidence, NewIncident, NewJournalEntry, OrgId, OrganisationRecord, StepDone,
@@ -44,12 +48,20 @@ impl Backend {
 
 /// Migrations, in order: (version, description, SQLite SQL, PostgreSQL SQL). Both columns
 /// describe the same schema; append here, never edit a released one (sqlx checks checksums).
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-    include_str!("../migrations/postgres/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../../migrations/sqlite/0001_initial.sql"),
+        include_str!("../../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "accounts",
+        include_str!("../../migrations/sqlite/0002_accounts.sql"),
+        include_str!("../../migrations/postgres/0002_accounts.sql"),
+    ),
+];
 
 /// Column lists, as macros so that `concat!` can build `&'static str` queries from them
 /// (sqlx only takes static strings without an explicit "this is safe" wrapper).
