@@ -92,3 +92,31 @@ pub enum Error {
         source: std::io::Error,
     },
 }
+
+impl Error {
+    /// True when the error is about what the user gave (an unknown id, a bad value, a file
+    /// that cannot be read, a duplicate), not a failure of the system: the web application
+    /// answers it with 400 and the sentence itself.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Error::UnknownPlaybook { .. }
+                | Error::UnknownRegion { .. }
+                | Error::UnknownStep { .. }
+                | Error::InvalidInput { .. }
+                | Error::DuplicateEvidence { .. }
+                | Error::EvidenceFile { .. }
+                | Error::Store(vigie_store::Error::Invalid { .. })
+        )
+    }
+
+    /// True when the incident (or contact, document...) does not exist for this organisation.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::Store(e) if e.is_not_found())
+    }
+
+    /// True when the incident's data are altered and the operation was refused for it.
+    pub fn is_integrity_problem(&self) -> bool {
+        matches!(self, Error::IntegrityCompromised { .. })
+    }
+}

@@ -75,6 +75,10 @@ pub struct EvidenceInput {
     pub collected_by: String,
     /// When they were collected (default: now).
     pub collected_at: Option<DateTime<Utc>>,
+    /// The names to record and show, parallel to `files`, when the files on disk are not under
+    /// their original names (uploads through the web application are spooled to temporary
+    /// files). Empty: each file's own name.
+    pub original_names: Vec<String>,
 }
 
 /// A step of the incident's checklist.
@@ -691,7 +695,15 @@ impl IncidentService {
             description,
             collected_by,
             collected_at,
+            original_names,
         } = input;
+        // What messages and records call each file: its original name when given.
+        let shown = |index: usize, path: &Path| -> PathBuf {
+            original_names
+                .get(index)
+                .map(PathBuf::from)
+                .unwrap_or_else(|| path.to_path_buf())
+        };
         let collected_at = *collected_at;
         if files.is_empty() {
             return Err(Error::InvalidInput {
@@ -711,8 +723,9 @@ impl IncidentService {
         // Phase 1: store every file's bytes.
         let mut stored = Vec::new();
         let mut seen = BTreeSet::new();
-        for path in files {
+        for (index, path) in files.iter().enumerate() {
             let blob = self.store_file(path).await?;
+            let path = shown(index, path);
             if let Some(previous) = existing.iter().find(|e| e.sha256 == blob.sha256) {
                 return Err(Error::DuplicateEvidence {
                     file: path.clone(),
@@ -731,6 +744,7 @@ impl IncidentService {
         // Phase 2: record them, each with its journal entry.
         let mut out = Vec::new();
         for (path, blob) in stored {
+            let path = path.as_path();
             let original_name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
