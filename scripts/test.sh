@@ -7,7 +7,8 @@
 # PostgreSQL fixtures, poppler-utils to read PDFs back, rustfmt/clippy components, cargo-fuzz),
 # then runs: formatting check, clippy with warnings as errors, every unit, property and
 # integration test (the integration tests start and stop their own Dovecot and PostgreSQL
-# servers on 127.0.0.1), a check that the shipped demo mailbox is what the generator
+# servers on 127.0.0.1, and the web application's tests their own `vigie serve` on a free
+# loopback port), a check that the shipped demo mailbox is what the generator
 # makes, the README's run command on the demo, and short fuzzing runs.
 #
 # Environment:
@@ -17,14 +18,20 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Paquets système (Dovecot, Pigeonhole, OpenSSL, PostgreSQL, poppler-utils)"
+step "Paquets système (Dovecot, Pigeonhole, OpenSSL, PostgreSQL, poppler-utils, oathtool)"
 bash tests/fixtures/dovecot.sh install
 bash tests/fixtures/postgres.sh install
-# pdftotext and pdfinfo read the PDF documents back in the tests (an independent PDF reader).
-if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
+# pdftotext and pdfinfo read the PDF documents back in the tests (an independent PDF reader);
+# oathtool computes the TOTP codes the web application's tests sign in with (an independent
+# TOTP implementation).
+missing=()
+command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || missing+=(poppler-utils)
+command -v oathtool >/dev/null || missing+=(oathtool)
+command -v curl >/dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=(); [ "$(id -u)" -ne 0 ] && sudo=(sudo)
   "${sudo[@]}" apt-get update -q
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends poppler-utils
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 step "Composants Rust"
@@ -61,6 +68,23 @@ cats = {d["category"] for d in r["documents"]}
 print(f"démo : {r['messages_scanned']} messages, {len(r['findings'])} valeurs, {len(kinds)} types, {len(cats)} catégories")
 assert len(kinds) >= 8 and len(cats) >= 7, (kinds, cats)
 PY
+
+step "L'application web du README démarre (vigie serve) et répond sur /healthz"
+cargo build --quiet --locked -p vigie
+serve_log="$demo_tmp/serve.log"
+target/debug/vigie --data-dir "$demo_tmp/serve-data" serve --listen 127.0.0.1:0 >"$serve_log" 2>&1 &
+serve_pid=$!
+base=""
+for _ in $(seq 1 100); do
+  base=$(sed -n 's/^Vigie est démarré : \(http:[^ ]*\)$/\1/p' "$serve_log")
+  [ -n "$base" ] && break
+  sleep 0.2
+done
+[ -n "$base" ] || { cat "$serve_log"; kill "$serve_pid" 2>/dev/null; exit 1; }
+curl -fsS "$base/healthz" | grep -q '"etat":"ok"'
+grep -q "/installation?jeton=" "$serve_log"
+kill -INT "$serve_pid"; wait "$serve_pid" || true
+echo "vigie serve : $base répond, lien d'installation affiché, arrêt propre"
 
 fuzz_seconds=${FUZZ_SECONDS:-$([ "${CI:-}" = true ] && echo 30 || echo 10)}
 if [ "$fuzz_seconds" -gt 0 ]; then

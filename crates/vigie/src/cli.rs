@@ -34,6 +34,28 @@ pub enum Command {
     /// documents.
     #[command(subcommand)]
     Organisation(crate::cli_incident::OrganisationCommand),
+    /// Application web : démarre le serveur (par défaut sur http://127.0.0.1:8080, base SQLite
+    /// et fichiers dans le dossier de données). La première visite crée l'organisation.
+    Serve(ServeArgs),
+}
+
+/// `vigie serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Adresse et port d'écoute (par défaut 127.0.0.1:8080).
+    #[arg(long, env = "VIGIE_LISTEN", value_name = "ADRESSE:PORT")]
+    pub listen: Option<String>,
+    /// Base de données : sqlite:///chemin/vigie.db ou postgres://utilisateur@serveur/base (par
+    /// défaut : vigie.db dans le dossier de données).
+    #[arg(long, env = "VIGIE_DB", value_name = "URL")]
+    pub db: Option<String>,
+    /// Stockage des fichiers (preuves, documents) : un dossier (par défaut : evidence/ dans le
+    /// dossier de données).
+    #[arg(long, env = "VIGIE_BLOBS", value_name = "URL")]
+    pub blobs: Option<String>,
+    /// Fichier de configuration TOML (voir docs/SERVEUR.md).
+    #[arg(long, env = "VIGIE_CONFIG", value_name = "FICHIER")]
+    pub config: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,6 +12,7 @@
 //! | 6 | connection dropped or protocol error during the work (report written, incomplete) |
 //! | 7 | a report, state, document or dossier file could not be written |
 //! | 8 | `vigie incident verify` found something altered; export refused |
+//! | 9 | `vigie serve` could not listen on its address (in use, not allowed) |
 //! | 130 | interrupted by the user (Ctrl+C); the report is written, marked incomplete |
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};

@@ -266,6 +266,7 @@ async fn run_async(command: IncidentCommand, data_dir: &Path) -> Result<i32, Fai
                         description: args.description.clone(),
                         collected_by,
                         collected_at,
+                        original_names: Vec::new(),
                     },
                     &by,
                     now,

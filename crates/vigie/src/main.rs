@@ -9,6 +9,7 @@ mod incident;
 mod mail;
 mod mail_imap;
 mod progress;
+mod serve;
 
 use clap::Parser;
 
@@ -33,6 +34,7 @@ fn main() {
         cli::Command::Organisation(command) => {
             incident::organisation(command, &mail::data_dir(cli.data_dir.as_deref()))
         }
+        cli::Command::Serve(args) => serve::run(&args, &mail::data_dir(cli.data_dir.as_deref())),
     };
     match result {
         Ok(code) => std::process::exit(code),

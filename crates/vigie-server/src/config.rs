@@ -1,0 +1,257 @@
+//! Configuration of `vigie serve`: defaults, then a TOML file, then the environment, then the
+//! command line (each overrides the previous). With nothing given, the server uses SQLite and a
+//! local blob directory in the data directory and listens on 127.0.0.1:8080.
+//!
+//! File (`--config vigie.toml` or `VIGIE_CONFIG`), every key optional:
+//!
+//! ```toml
+//! listen = "127.0.0.1:8080"
+//! data_dir = "/var/lib/vigie"
+//! db = "postgres://vigie@localhost/vigie"   # default: sqlite in data_dir/vigie.db
+//! blobs = "/var/lib/vigie/evidence"        # default: data_dir/evidence
+//! public_url = "https://vigie.exemple.fr"  # the address users type (checked in Origin)
+//! secure_cookies = true                    # false only for a test server on plain http
+//! session_hours = 12
+//! upload_limit_mib = 512
+//! ```
+//!
+//! Environment: `VIGIE_LISTEN`, `VIGIE_DATA_DIR`, `VIGIE_DB`, `VIGIE_BLOBS`,
+//! `VIGIE_PUBLIC_URL`, and `VIGIE_SECRET_KEY` (the server key in base64, instead of the key
+//! file in the data directory). The binary maps its flags and these variables onto
+//! [`Overrides`].
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// Data directory (database file, blobs, server key).
+    pub data_dir: PathBuf,
+    /// Database URL (`sqlite://…` or `postgres://…`).
+    pub db: String,
+    /// Blob store: a local directory.
+    pub blobs: PathBuf,
+    /// The public address, without trailing slash (`https://vigie.exemple.fr`), if known.
+    pub public_url: Option<String>,
+    /// Cookies marked `Secure` (browsers treat http://127.0.0.1 and http://localhost as
+    /// secure, so this stays on for local use).
+    pub secure_cookies: bool,
+    /// Idle time after which a session ends.
+    pub session_hours: i64,
+    /// Largest evidence upload.
+    pub upload_limit_mib: u64,
+    /// The server key in base64, when given by the environment instead of the key file.
+    pub secret_key_base64: Option<String>,
+}
+
+/// What the command line (or the environment, through clap) sets.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--config`.
+    pub config_file: Option<PathBuf>,
+    /// `--listen`.
+    pub listen: Option<String>,
+    /// `--data-dir`.
+    pub data_dir: Option<PathBuf>,
+    /// `--db`.
+    pub db: Option<String>,
+    /// `--blobs`.
+    pub blobs: Option<String>,
+    /// `VIGIE_PUBLIC_URL`.
+    pub public_url: Option<String>,
+    /// `VIGIE_SECRET_KEY`.
+    pub secret_key_base64: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    db: Option<String>,
+    blobs: Option<String>,
+    public_url: Option<String>,
+    secure_cookies: Option<bool>,
+    session_hours: Option<i64>,
+    upload_limit_mib: Option<u64>,
+}
+
+/// The default listening address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+impl Config {
+    /// Resolves the configuration; `default_data_dir` is used when nothing names one.
+    pub fn resolve(overrides: Overrides, default_data_dir: &Path) -> Result<Config, Error> {
+        let file = match &overrides.config_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| Error::Config {
+                    detail: format!(
+                        "{} : {} — les clés possibles sont listen, data_dir, db, blobs, \
+                         public_url, secure_cookies, session_hours, upload_limit_mib",
+                        path.display(),
+                        e.message()
+                    ),
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let listen_text = overrides
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| DEFAULT_LISTEN.to_string());
+        let listen = listen_text
+            .parse::<SocketAddr>()
+            .map_err(|_| Error::Config {
+                detail: format!(
+                    "adresse d'écoute invalide « {listen_text} » — attendu ADRESSE:PORT, par \
+                 exemple 127.0.0.1:8080 ou 0.0.0.0:8080"
+                ),
+            })?;
+        let data_dir = overrides
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| default_data_dir.to_path_buf());
+        let db = match overrides.db.or(file.db) {
+            Some(url) => url,
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                data_dir
+                    .join(vigie_incident::service::DATABASE_FILE)
+                    .display()
+            ),
+        };
+        let blobs = match overrides.blobs.or(file.blobs) {
+            None => data_dir.join(vigie_incident::service::EVIDENCE_DIR),
+            Some(url) => blob_dir(&url)?,
+        };
+        let public_url = overrides
+            .public_url
+            .or(file.public_url)
+            .map(|u| u.trim_end_matches('/').to_string());
+        if let Some(url) = &public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(Error::Config {
+                detail: format!(
+                    "adresse publique invalide « {url} » — attendu https://vigie.exemple.fr"
+                ),
+            });
+        }
+        let session_hours = file.session_hours.unwrap_or(12);
+        if !(1..=24 * 30).contains(&session_hours) {
+            return Err(Error::Config {
+                detail: "session_hours doit être compris entre 1 et 720".into(),
+            });
+        }
+        Ok(Config {
+            listen,
+            data_dir,
+            db,
+            blobs,
+            public_url,
+            secure_cookies: file.secure_cookies.unwrap_or(true),
+            session_hours,
+            upload_limit_mib: file.upload_limit_mib.unwrap_or(512).max(1),
+            secret_key_base64: overrides.secret_key_base64,
+        })
+    }
+
+    /// Where the server key is kept when it is not in the environment.
+    pub fn key_file(&self) -> PathBuf {
+        self.data_dir.join("cle-serveur.key")
+    }
+}
+
+/// A blob store URL: a path or `file://` URL. S3-compatible storage is not built yet: it is
+/// refused with a sentence that says so rather than silently storing files elsewhere.
+fn blob_dir(url: &str) -> Result<PathBuf, Error> {
+    if let Some(path) = url.strip_prefix("file://") {
+        return Ok(PathBuf::from(path));
+    }
+    if url.contains("://") {
+        return Err(Error::Config {
+            detail: format!(
+                "stockage des fichiers « {url} » non pris en charge par cette version : seul un \
+                 dossier local (chemin ou file:///chemin) l'est ; le stockage S3 viendra dans \
+                 une version suivante"
+            ),
+        });
+    }
+    Ok(PathBuf::from(url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(o: Overrides) -> Result<Config, Error> {
+        Config::resolve(o, Path::new("/tmp/vigie-defaut"))
+    }
+
+    #[test]
+    fn defaults_are_local_and_loopback() {
+        let c = resolve(Overrides::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.db, "sqlite:///tmp/vigie-defaut/vigie.db?mode=rwc");
+        assert_eq!(c.blobs, Path::new("/tmp/vigie-defaut/evidence"));
+        assert!(c.secure_cookies);
+    }
+
+    #[test]
+    fn file_then_overrides() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("vigie.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\ndb = \"postgres://v@h/v\"\npublic_url = \"https://v.fr/\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let c = resolve(Overrides {
+            config_file: Some(file.clone()),
+            listen: Some("127.0.0.1:9001".into()),
+            ..Overrides::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.listen.to_string(), "127.0.0.1:9001");
+        assert_eq!(c.db, "postgres://v@h/v");
+        assert_eq!(c.public_url.as_deref(), Some("https://v.fr"));
+        std::fs::write(&file, "ecoute = \"x\"\n").unwrap_or_else(|e| panic!("{e}"));
+        let err = resolve(Overrides {
+            config_file: Some(file),
+            ..Overrides::default()
+        })
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(err.contains("les clés possibles"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        let bad_listen = resolve(Overrides {
+            listen: Some("8080".into()),
+            ..Overrides::default()
+        });
+        assert!(
+            bad_listen
+                .err()
+                .is_some_and(|e| e.to_string().contains("ADRESSE:PORT"))
+        );
+        let s3 = resolve(Overrides {
+            blobs: Some("s3://seau/vigie".into()),
+            ..Overrides::default()
+        });
+        assert!(
+            s3.err()
+                .is_some_and(|e| e.to_string().contains("non pris en charge"))
+        );
+    }
+}

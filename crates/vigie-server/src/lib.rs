@@ -1,0 +1,399 @@
+//! # vigie-server
+//!
+//! The web application (`vigie serve`): a commune runs it on one small machine (SQLite, a local
+//! blob directory, zero configuration); an IT provider runs it for many communes (PostgreSQL).
+//!
+//! * [`config`]: defaults, TOML file, environment, command line;
+//! * [`auth`]: passwords (Argon2id), mandatory TOTP second factor with single-use recovery
+//!   codes, throttling, server-side sessions, the extractors that say who is asking;
+//! * [`security`]: anti-forgery checks, security headers (strict CSP without inline script),
+//!   error rendering;
+//! * [`pages`]: the French screens (askama templates) and the JSON API under `/api/`
+//!   (described by `/api/openapi.json`);
+//! * [`keys`]: the server key that seals secrets the server must read back.
+//!
+//! The server is a thin shell: incidents go through `vigie-incident`'s service, persistence
+//! through `vigie-store` (whose repositories take the organisation id: tenancy is enforced
+//! there).
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod keys;
+pub mod pages;
+pub mod security;
+pub mod state;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tokio::sync::oneshot;
+use vigie_store::Store;
+use vigie_store::blob::LocalBlobStore;
+
+pub use config::{Config, Overrides};
+pub use error::Error;
+use keys::ServerKey;
+pub use state::AppState;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (sign-in, setup, health, static assets).
+    Public,
+    /// A signed-in user (pages redirect to sign-in, the API answers 401).
+    SignedIn,
+    /// An administrator of the organisation.
+    Admin,
+}
+
+/// Every route of the application: the router below and the tests that enumerate the routes
+/// (authentication, anti-forgery, tenant isolation) both read this table, so a new route
+/// cannot be forgotten by the tests. Path parameters are written `{id}`, `{step}`, `{kind}`.
+pub const ROUTES: &[(&str, &str, Access)] = &[
+    ("GET", "/healthz", Access::Public),
+    ("GET", "/static/vigie.css", Access::Public),
+    ("GET", "/static/vigie.js", Access::Public),
+    ("GET", "/installation", Access::Public),
+    ("POST", "/installation", Access::Public),
+    ("GET", "/connexion", Access::Public),
+    ("POST", "/connexion", Access::Public),
+    ("GET", "/connexion/code", Access::Public),
+    ("POST", "/connexion/code", Access::Public),
+    ("GET", "/connexion/double-facteur", Access::Public),
+    ("POST", "/connexion/double-facteur", Access::Public),
+    ("POST", "/deconnexion", Access::Public),
+    ("GET", "/", Access::SignedIn),
+    ("GET", "/compte", Access::SignedIn),
+    ("POST", "/compte/deconnexion-partout", Access::SignedIn),
+    ("POST", "/compte/codes-de-secours", Access::SignedIn),
+    ("GET", "/journal-securite", Access::Admin),
+    ("GET", "/incidents", Access::SignedIn),
+    ("GET", "/incidents/nouveau", Access::SignedIn),
+    ("POST", "/incidents/nouveau", Access::SignedIn),
+    ("GET", "/incidents/{id}", Access::SignedIn),
+    ("POST", "/incidents/{id}/etapes/{step}", Access::SignedIn),
+    ("POST", "/incidents/{id}/preuves", Access::SignedIn),
+    ("GET", "/incidents/{id}/documents/{kind}", Access::SignedIn),
+    ("GET", "/incidents/{id}/dossier", Access::SignedIn),
+    ("GET", "/api/openapi.json", Access::Public),
+    ("POST", "/api/session", Access::Public),
+    ("GET", "/api/moi", Access::SignedIn),
+    ("GET", "/api/journal-securite", Access::Admin),
+    ("GET", "/api/incidents", Access::SignedIn),
+    ("POST", "/api/incidents", Access::SignedIn),
+    ("GET", "/api/incidents/{id}", Access::SignedIn),
+    (
+        "POST",
+        "/api/incidents/{id}/etapes/{step}",
+        Access::SignedIn,
+    ),
+];
+
+/// The OpenAPI document of the JSON API.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+const CSS: &str = include_str!("../static/vigie.css");
+const JS: &str = include_str!("../static/vigie.js");
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store().is_set_up().await {
+        Ok(set_up) => axum::Json(serde_json::json!({
+            "etat": "ok",
+            "base": "joignable",
+            "installe": set_up,
+        }))
+        .into_response(),
+        Err(e) => {
+            eprintln!("vigie serve : /healthz : {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"etat": "erreur", "base": "injoignable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn not_found() -> Error {
+    Error::NotFound
+}
+
+/// The application's router.
+pub fn router(state: AppState) -> Router {
+    use pages::{account, dashboard, incidents, setup, signin};
+    let upload_limit = usize::try_from(
+        state
+            .config()
+            .upload_limit_mib
+            .saturating_mul(1024 * 1024)
+            .saturating_add(1024 * 1024),
+    )
+    .unwrap_or(usize::MAX);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route(
+            "/static/vigie.css",
+            get(|| async { asset("text/css; charset=utf-8", CSS) }),
+        )
+        .route(
+            "/static/vigie.js",
+            get(|| async { asset("text/javascript; charset=utf-8", JS) }),
+        )
+        .route("/installation", get(setup::show).post(setup::submit))
+        .route("/connexion", get(signin::show).post(signin::submit))
+        .route(
+            "/connexion/code",
+            get(signin::show_code).post(signin::submit_code),
+        )
+        .route(
+            "/connexion/double-facteur",
+            get(signin::show_enrol).post(signin::submit_enrol),
+        )
+        .route("/deconnexion", post(signin::sign_out))
+        .route("/", get(dashboard::show))
+        .route("/compte", get(account::show))
+        .route(
+            "/compte/deconnexion-partout",
+            post(account::sign_out_everywhere),
+        )
+        .route("/compte/codes-de-secours", post(account::regenerate_codes))
+        .route("/journal-securite", get(account::security_journal))
+        .route("/incidents", get(incidents::list))
+        .route(
+            "/incidents/nouveau",
+            get(incidents::new_form).post(incidents::declare),
+        )
+        .route("/incidents/{id}", get(incidents::show))
+        .route(
+            "/incidents/{id}/etapes/{step}",
+            post(incidents::complete_step),
+        )
+        .route(
+            "/incidents/{id}/preuves",
+            post(incidents::upload_evidence).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/incidents/{id}/documents/{kind}", get(incidents::document))
+        .route("/incidents/{id}/dossier", get(incidents::dossier))
+        .route(
+            "/api/openapi.json",
+            get(|| async { asset("application/json", OPENAPI) }),
+        )
+        .route("/api/session", post(signin::api_signin))
+        .route("/api/moi", get(account::api_me))
+        .route("/api/journal-securite", get(account::api_security_journal))
+        .route(
+            "/api/incidents",
+            get(incidents::api_list).post(incidents::api_declare),
+        )
+        .route("/api/incidents/{id}", get(incidents::api_show))
+        .route(
+            "/api/incidents/{id}/etapes/{step}",
+            post(incidents::api_complete_step),
+        )
+        .fallback(not_found)
+        // Outermost last: headers on everything, errors rendered for every inner layer
+        // (the anti-forgery refusals included).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf,
+        ))
+        .layer(middleware::from_fn(security::render_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .with_state(state)
+}
+
+/// A running server.
+pub struct Running {
+    /// The address it listens on (the real port when 0 was asked).
+    pub addr: SocketAddr,
+    /// The setup address with its one-time token, while the server is not set up.
+    pub setup_url: Option<String>,
+    /// The server's base URL.
+    pub base_url: String,
+    shutdown: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), Error>>,
+}
+
+impl Running {
+    /// Stops accepting connections, lets running requests finish, and waits.
+    pub async fn stop(self) -> Result<(), Error> {
+        let _ = self.shutdown.send(());
+        self.task.await.map_err(|e| Error::Config {
+            detail: format!("arrêt du serveur : {e}"),
+        })?
+    }
+
+    /// Waits until the server ends (Ctrl-C or error).
+    pub async fn wait(self) -> Result<(), Error> {
+        self.task.await.map_err(|e| Error::Config {
+            detail: format!("serveur : {e}"),
+        })?
+    }
+}
+
+/// Opens the store and the blob store, and starts listening.
+pub async fn start(config: Config) -> Result<Running, Error> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| Error::io(&config.data_dir, e))?;
+    let store = Store::open(&config.db).await?;
+    start_with_store(config, store).await
+}
+
+/// Starts the server over an open store (tests share one PostgreSQL database this way).
+pub async fn start_with_store(config: Config, store: Store) -> Result<Running, Error> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| Error::io(&config.data_dir, e))?;
+    let blobs = LocalBlobStore::new(config.blobs.clone())?;
+    let key = match &config.secret_key_base64 {
+        Some(text) => ServerKey::from_base64(text)?,
+        None => ServerKey::load_or_create(&config.key_file())?,
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| Error::Listen {
+            addr: config.listen.to_string(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| Error::Listen {
+        addr: config.listen.to_string(),
+        source,
+    })?;
+    let base_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let setup_token = auth::new_token();
+    let setup_url = if store.is_set_up().await? {
+        None
+    } else {
+        Some(format!("{base_url}/installation?jeton={setup_token}"))
+    };
+    let state = AppState::new(store.clone(), blobs, key, config, setup_token);
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let (shutdown, on_shutdown) = oneshot::channel::<()>();
+    let purge_store = store.clone();
+    let purge = tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(e) = purge_store.purge_expired_sessions(chrono::Utc::now()).await {
+                eprintln!("vigie serve : nettoyage des sessions expirées : {e}");
+            }
+        }
+    });
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = on_shutdown.await;
+            })
+            .await;
+        purge.abort();
+        served.map_err(|source| Error::Listen {
+            addr: addr.to_string(),
+            source,
+        })
+    });
+    Ok(Running {
+        addr,
+        setup_url,
+        base_url,
+        shutdown,
+        task,
+    })
+}
+
+/// `vigie serve`: starts, prints where to go, runs until Ctrl-C.
+pub async fn run(config: Config) -> Result<(), Error> {
+    let running = start(config).await?;
+    println!("Vigie est démarré : {}", running.base_url);
+    match &running.setup_url {
+        Some(url) => println!(
+            "Première utilisation : ouvrez ce lien pour créer votre organisation et son \
+             administrateur (il contient un jeton à usage unique, ne le partagez pas) :\n  {url}"
+        ),
+        None => println!("Ouvrez {} dans votre navigateur.", running.base_url),
+    }
+    println!("Arrêt : Ctrl-C.");
+    let Running {
+        shutdown, mut task, ..
+    } = running;
+    let joined = |e: tokio::task::JoinError| Error::Config {
+        detail: format!("serveur : {e}"),
+    };
+    tokio::select! {
+        signal = tokio::signal::ctrl_c() => {
+            signal.map_err(|e| Error::Config { detail: format!("signal d'arrêt : {e}") })?;
+            println!("Arrêt demandé, fin des requêtes en cours…");
+            let _ = shutdown.send(());
+            task.await.map_err(joined)?
+        }
+        ended = &mut task => ended.map_err(joined)?,
+    }
+}
+
+/// The HTTP method of a [`ROUTES`] entry.
+pub fn method_of(name: &str) -> Method {
+    Method::from_bytes(name.as_bytes()).unwrap_or(Method::GET)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_openapi_document_describes_exactly_the_api_routes() {
+        let doc: serde_json::Value =
+            serde_json::from_str(OPENAPI).unwrap_or_else(|e| panic!("openapi.json: {e}"));
+        assert_eq!(doc["openapi"], "3.1.0");
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        let mut documented = Vec::new();
+        for (path, item) in &paths {
+            for method in item
+                .as_object()
+                .map(|m| m.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+            {
+                documented.push((method.to_uppercase(), path.clone()));
+            }
+        }
+        documented.sort();
+        let mut routed: Vec<(String, String)> = ROUTES
+            .iter()
+            .filter(|(_, path, _)| path.starts_with("/api/"))
+            .map(|(m, p, _)| (m.to_string(), p.to_string()))
+            .collect();
+        routed.sort();
+        assert_eq!(documented, routed);
+        // Every signed-in operation declares the 401 answer.
+        for (method, path) in &routed {
+            let op = &paths[path][method.to_lowercase()];
+            let public = ROUTES
+                .iter()
+                .any(|(m, p, a)| m == method && p == path && *a == Access::Public);
+            assert_eq!(
+                op["responses"].get("401").is_some(),
+                !public || path == "/api/session",
+                "{method} {path}"
+            );
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! « Mon compte » (sessions, recovery codes, sign-out everywhere) and the organisation's
+//! security journal (administrators).
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::Response;
+use axum::{Form, Json};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::signin::RecoveryCodesPage;
+use super::{Chrome, paris, render, render_status, see_other};
+use crate::auth::{self, ClientInfo, SESSION_COOKIE, SignedIn, recovery, totp};
+use crate::error::Error;
+use crate::state::AppState;
+
+struct SessionLine {
+    created: String,
+    last_seen: String,
+    ip: String,
+    user_agent: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    name: String,
+    email: String,
+    role: &'static str,
+    org: String,
+    codes_left: u64,
+    sessions: Vec<SessionLine>,
+    error: Option<String>,
+}
+
+async fn account_page(
+    state: &AppState,
+    who: &SignedIn,
+    error: Option<String>,
+) -> Result<AccountPage, Error> {
+    let sessions = state
+        .store()
+        .user_sessions(&who.user.id, Utc::now())
+        .await?
+        .into_iter()
+        .filter(|s| s.stage == vigie_store::SessionStage::Full)
+        .map(|s| SessionLine {
+            created: paris(s.created_at),
+            last_seen: paris(s.last_seen_at),
+            current: s.id_hash == who.session.id_hash,
+            ip: s.ip,
+            user_agent: s.user_agent,
+        })
+        .collect();
+    Ok(AccountPage {
+        chrome: Chrome::signed_in("Mon compte", who, "compte"),
+        name: who.user.display_name.clone(),
+        email: who.user.email.clone(),
+        role: who.role().label(),
+        org: who.membership.org_name.clone(),
+        codes_left: state.store().recovery_codes_left(&who.user.id).await?,
+        sessions,
+        error,
+    })
+}
+
+/// `GET /compte`
+pub async fn show(State(state): State<AppState>, who: SignedIn) -> Result<Response, Error> {
+    render(&account_page(&state, &who, None).await?)
+}
+
+/// `POST /compte/deconnexion-partout`
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    who: SignedIn,
+) -> Result<Response, Error> {
+    let ended = state.store().delete_user_sessions(&who.user.id).await?;
+    auth::record_event(
+        &state,
+        &who.user,
+        "deconnexion.partout",
+        format!("Déconnexion de tous les appareils ({ended} session(s) fermée(s))"),
+        &client,
+    )
+    .await?;
+    let mut response = see_other("/connexion");
+    if let Ok(v) =
+        axum::http::HeaderValue::from_str(&auth::set_cookie(&state, SESSION_COOKIE, "", 0))
+    {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /compte/codes-de-secours`: new recovery codes, confirmed by a current TOTP code.
+pub async fn regenerate_codes(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    who: SignedIn,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, Error> {
+    let sealed = who
+        .user
+        .totp_secret_sealed
+        .as_deref()
+        .ok_or(Error::Unauthenticated)?;
+    let secret = state.key().open("totp", sealed)?;
+    let now = u64::try_from(Utc::now().timestamp()).unwrap_or(0);
+    let accepted = match totp::matching_step(&secret, &form.code, now, who.user.totp_last_step)? {
+        Some(step) => state.store().consume_totp_step(&who.user.id, step).await?,
+        None => false,
+    };
+    if !accepted {
+        let page = account_page(
+            &state,
+            &who,
+            Some("Code incorrect ou déjà utilisé : saisissez le code affiché maintenant.".into()),
+        )
+        .await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let codes = recovery::generate();
+    let digests: Vec<String> = codes.iter().map(|c| recovery::digest(c)).collect();
+    state
+        .store()
+        .replace_recovery_codes(&who.user.id, &digests)
+        .await?;
+    auth::record_event(
+        &state,
+        &who.user,
+        "double_facteur.codes_secours",
+        "Dix nouveaux codes de secours créés (les anciens ne valent plus)".into(),
+        &client,
+    )
+    .await?;
+    render(&RecoveryCodesPage {
+        chrome: Chrome::signed_in("Codes de secours", &who, "compte"),
+        headline: "Vos nouveaux codes de secours sont prêts ; les anciens ne valent plus.".into(),
+        codes,
+    })
+}
+
+struct EventLine {
+    at: String,
+    actor: String,
+    detail: String,
+    ip: String,
+    css: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "security_journal.html")]
+struct JournalPage {
+    chrome: Chrome,
+    events: Vec<EventLine>,
+}
+
+/// `GET /journal-securite` (administrators)
+pub async fn security_journal(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Response, Error> {
+    who.require_admin()?;
+    let events = state
+        .store()
+        .security_events(who.org(), 500)
+        .await?
+        .into_iter()
+        .map(|e| EventLine {
+            at: paris(e.at),
+            css: if e.kind.ends_with("echec") {
+                "alerte"
+            } else {
+                ""
+            },
+            actor: e.actor,
+            detail: e.detail,
+            ip: e.ip,
+        })
+        .collect();
+    render(&JournalPage {
+        chrome: Chrome::signed_in("Journal de sécurité", &who, "journal"),
+        events,
+    })
+}
+
+/// `GET /api/journal-securite` (administrators)
+pub async fn api_security_journal(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Json<serde_json::Value>, Error> {
+    who.require_admin()?;
+    let events = state.store().security_events(who.org(), 500).await?;
+    Ok(Json(serde_json::json!({
+        "schema": "vigie.security_journal.v1",
+        "organisation": who.org(),
+        "evenements": events,
+    })))
+}
+
+/// `GET /api/moi`
+pub async fn api_me(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Json<serde_json::Value>, Error> {
+    Ok(Json(serde_json::json!({
+        "schema": "vigie.me.v1",
+        "utilisateur": who.user,
+        "organisation": { "id": who.org(), "nom": who.membership.org_name, "role": who.role() },
+        "organisations": who.memberships,
+        "codes_de_secours_restants": state.store().recovery_codes_left(&who.user.id).await?,
+    })))
+}

@@ -1,0 +1,218 @@
+//! The setup wizard: the first visit of a fresh server creates the organisation and its first
+//! administrator, then goes straight to the two-factor enrolment.
+//!
+//! The page needs the one-time token printed on the server's console (`?jeton=…`): on a server
+//! reachable from a network, the first visitor must be the person who started it.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::HeaderValue;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::Response;
+use serde::Deserialize;
+use vigie_store::{NewUser, SessionStage};
+
+use super::{Chrome, FieldErrors, render, render_status, see_other};
+use crate::auth::{self, ClientInfo, SESSION_COOKIE, password};
+use crate::error::Error;
+use crate::security::CsrfToken;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    chrome: Chrome,
+    token: String,
+    form: SetupForm,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "setup_token.html")]
+struct TokenPage {
+    chrome: Chrome,
+    message: String,
+}
+
+/// The wizard's fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    jeton: String,
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub nom: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    mot_de_passe: String,
+    #[serde(default)]
+    confirmation: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    jeton: Option<String>,
+}
+
+fn token_ok(state: &AppState, given: &str) -> bool {
+    let expected = state.setup_token().as_bytes();
+    let given = given.trim().as_bytes();
+    expected.len() == given.len()
+        && expected
+            .iter()
+            .zip(given)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// `GET /installation`
+pub async fn show(
+    State(state): State<AppState>,
+    csrf: axum::Extension<CsrfToken>,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, Error> {
+    if state.store().is_set_up().await? {
+        return Ok(see_other("/connexion"));
+    }
+    let chrome = Chrome::public("Installation", &csrf.0.0);
+    match query.jeton {
+        Some(t) if token_ok(&state, &t) => render(&SetupPage {
+            chrome,
+            token: t,
+            form: SetupForm::default(),
+            errors: FieldErrors::default(),
+        }),
+        given => render_status(
+            StatusCode::FORBIDDEN,
+            &TokenPage {
+                chrome,
+                message: if given.is_some() {
+                    "Ce lien d'installation n'est pas le bon.".into()
+                } else {
+                    "Il manque le jeton d'installation dans l'adresse.".into()
+                },
+            },
+        ),
+    }
+}
+
+/// `POST /installation`
+pub async fn submit(
+    State(state): State<AppState>,
+    csrf: axum::Extension<CsrfToken>,
+    client: ClientInfo,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, Error> {
+    if state.store().is_set_up().await? {
+        return Ok(see_other("/connexion"));
+    }
+    if !token_ok(&state, &form.jeton) {
+        return Err(Error::Forbidden(
+            "jeton d'installation absent ou incorrect : utilisez le lien affiché par le serveur"
+                .into(),
+        ));
+    }
+    let mut errors = FieldErrors::default();
+    let organisation = form.organisation.trim();
+    if organisation.is_empty() {
+        errors.add("organisation", "Indiquez le nom de votre organisation.");
+    } else if organisation.chars().count() > 200 {
+        errors.add(
+            "organisation",
+            "Ce nom est trop long (200 caractères au plus).",
+        );
+    }
+    if form.nom.trim().is_empty() {
+        errors.add("nom", "Indiquez vos prénom et nom.");
+    }
+    let email = form.email.trim().to_lowercase();
+    if !(email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.'))) {
+        errors.add(
+            "email",
+            "Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr).",
+        );
+    }
+    let context = [organisation, form.nom.as_str(), email.as_str()];
+    if let Err(e) = password::check_new(&form.mot_de_passe, &context) {
+        errors.add("mot_de_passe", capitalise(&e.to_string()));
+    }
+    if form.confirmation != form.mot_de_passe {
+        errors.add(
+            "confirmation",
+            "Les deux mots de passe sont différents : saisissez-les à nouveau.",
+        );
+    }
+    if !errors.is_empty() {
+        let chrome = Chrome::public("Installation", &csrf.0.0);
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                chrome,
+                token: form.jeton.clone(),
+                form: SetupForm {
+                    mot_de_passe: String::new(),
+                    confirmation: String::new(),
+                    ..form
+                },
+                errors,
+            },
+        );
+    }
+    let secret = form.mot_de_passe.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
+        .await
+        .map_err(|e| Error::Config {
+            detail: e.to_string(),
+        })??;
+    let (_org, user) = state
+        .store()
+        .complete_setup(
+            organisation,
+            &NewUser {
+                email,
+                display_name: form.nom.trim().to_string(),
+                password_hash: hash,
+            },
+        )
+        .await?;
+    auth::record_event(
+        &state,
+        &user,
+        "installation",
+        format!(
+            "Organisation « {organisation} » créée avec {} comme premier administrateur",
+            user.display_name
+        ),
+        &client,
+    )
+    .await?;
+    let (token, _) =
+        auth::start_session(&state, &user, SessionStage::Enrolment, None, &client).await?;
+    let mut response = see_other("/connexion/double-facteur");
+    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(&state, SESSION_COOKIE, &token, 600)) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+/// First letter upper-case (error sentences start lower-case for the terminal).
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// What `/connexion` shows before setup: where to find the installation link.
+pub fn not_set_up_page(csrf: &str) -> Response {
+    let page = TokenPage {
+        chrome: Chrome::public("Installation", csrf),
+        message: "Vigie n'est pas encore installé sur ce serveur.".into(),
+    };
+    render(&page).unwrap_or_else(axum::response::IntoResponse::into_response)
+}

@@ -1,0 +1,76 @@
+//! What every request handler shares: the store, the blob store, the server key, the
+//! configuration, and the one-time setup token.
+
+use std::sync::Arc;
+
+use vigie_incident::service::IncidentService;
+use vigie_store::blob::LocalBlobStore;
+use vigie_store::{OrgId, Store};
+
+use crate::config::Config;
+use crate::keys::ServerKey;
+
+/// Shared state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    blobs: LocalBlobStore,
+    key: ServerKey,
+    config: Config,
+    setup_token: String,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(
+        store: Store,
+        blobs: LocalBlobStore,
+        key: ServerKey,
+        config: Config,
+        setup_token: String,
+    ) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                blobs,
+                key,
+                config,
+                setup_token,
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The server key.
+    pub fn key(&self) -> &ServerKey {
+        &self.inner.key
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The token the setup wizard asks for (printed on the server's console), so that whoever
+    /// reaches a fresh server first over the network cannot take it over.
+    pub fn setup_token(&self) -> &str {
+        &self.inner.setup_token
+    }
+
+    /// The incident engine for one organisation.
+    pub fn incidents(&self, org: &OrgId) -> IncidentService {
+        IncidentService::new(
+            self.inner.store.clone(),
+            self.inner.blobs.clone(),
+            org.clone(),
+        )
+    }
+}
