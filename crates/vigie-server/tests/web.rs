@@ -600,7 +600,7 @@ async fn unauthenticated_routes(env: &Env) {
             "GET" => b.get(&path).await,
             _ => {
                 // With a valid pre-sign-in token, so the refusal is about the session.
-                b.get("/healthz").await;
+                b.get("/connexion").await;
                 let csrf = b.cookies.get("vigie_csrf").cloned().unwrap_or_default();
                 b.send(b.http.post(&url).form(&[("csrf", csrf.as_str())]))
                     .await
