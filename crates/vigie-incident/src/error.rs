@@ -98,6 +98,10 @@ impl Error {
     /// that cannot be read, a duplicate), not a failure of the system: the web application
     /// answers it with 400 and the sentence itself.
     pub fn is_user_error(&self) -> bool {
+        #[cfg(feature = "service")]
+        if let Error::Store(vigie_store::Error::Invalid { .. }) = self {
+            return true;
+        }
         matches!(
             self,
             Error::UnknownPlaybook { .. }
@@ -106,13 +110,16 @@ impl Error {
                 | Error::InvalidInput { .. }
                 | Error::DuplicateEvidence { .. }
                 | Error::EvidenceFile { .. }
-                | Error::Store(vigie_store::Error::Invalid { .. })
         )
     }
 
     /// True when the incident (or contact, document...) does not exist for this organisation.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::Store(e) if e.is_not_found())
+        #[cfg(feature = "service")]
+        if let Error::Store(e) = self {
+            return e.is_not_found();
+        }
+        false
     }
 
     /// True when the incident's data are altered and the operation was refused for it.
