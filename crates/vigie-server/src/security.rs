@@ -47,10 +47,6 @@ fn is_state_changing(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// True when the request says it comes from this site (or does not say).
 fn same_origin(state: &AppState, request: &Request) -> bool {
     let headers = request.headers();
@@ -153,7 +149,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
             }
             let valid = provided
                 .as_deref()
-                .is_some_and(|p| constant_time_eq(p.as_bytes(), expected.as_bytes()));
+                .is_some_and(|p| crate::auth::constant_time_eq(p.as_bytes(), expected.as_bytes()));
             if !valid {
                 return refused(expected);
             }

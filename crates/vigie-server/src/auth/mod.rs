@@ -41,6 +41,11 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Compares secrets without stopping at the first difference (no timing hint).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// SHA-256 (hex) of a token: what the store keeps.
 pub fn token_digest(token: &str) -> String {
     Sha256::digest(token.as_bytes())

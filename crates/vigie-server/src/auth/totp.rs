@@ -98,7 +98,7 @@ pub fn matching_step(
             continue;
         }
         let at = u64::try_from(step).unwrap_or(0) * STEP_SECONDS;
-        if constant_time_eq(generator.generate(at).as_bytes(), code.as_bytes()) {
+        if crate::auth::constant_time_eq(generator.generate(at).as_bytes(), code.as_bytes()) {
             return Ok(Some(step));
         }
     }
@@ -108,10 +108,6 @@ pub fn matching_step(
 /// The code of step `step` (for tests and the enrolment page's check).
 pub fn code_at(secret: &[u8], unix: u64) -> Result<String, Error> {
     Ok(totp(secret, "")?.generate(unix))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

@@ -59,14 +59,7 @@ pub struct TokenQuery {
 }
 
 fn token_ok(state: &AppState, given: &str) -> bool {
-    let expected = state.setup_token().as_bytes();
-    let given = given.trim().as_bytes();
-    expected.len() == given.len()
-        && expected
-            .iter()
-            .zip(given)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    auth::constant_time_eq(state.setup_token().as_bytes(), given.trim().as_bytes())
 }
 
 /// `GET /installation`
