@@ -86,6 +86,9 @@ grep -q "/installation?jeton=" "$serve_log"
 kill -INT "$serve_pid"; wait "$serve_pid" || true
 echo "vigie serve : $base répond, lien d'installation affiché, arrêt propre"
 
+step "L'application web dans un vrai navigateur (Chromium sans écran, playwright-core)"
+VIGIE_BIN=target/debug/vigie bash scripts/browser-test.sh
+
 fuzz_seconds=${FUZZ_SECONDS:-$([ "${CI:-}" = true ] && echo 30 || echo 10)}
 if [ "$fuzz_seconds" -gt 0 ]; then
   step "Fuzzing court (${fuzz_seconds} s par cible)"
