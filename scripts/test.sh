@@ -16,6 +16,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+# A one-off build (CI, fresh clone) gains nothing from incremental caches, which would
+# double the size of the debug target on disk.
+[ "${CI:-}" = true ] && export CARGO_INCREMENTAL=0
 step() { printf '\n==> %s\n' "$*"; }
 
 step "Paquets système (Dovecot, Pigeonhole, OpenSSL, PostgreSQL, poppler-utils, oathtool)"
