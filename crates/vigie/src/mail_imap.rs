@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use vigie_mail::audit::AuditReport;
-use vigie_mail::audit::run::{AuditOptions, audit_account as run_audit};
+use vigie_mail::audit::full::{FullAuditOptions, Stage, audit_and_scan};
+use vigie_mail::audit::run::AuditOptions;
 use vigie_mail::net::imap::blocking::Imap;
 use vigie_mail::net::{AccountUrl, ImapOptions};
-use vigie_mail::scan::imap::FinishedScan;
 use vigie_mail::scan::state::{ScanState, state_path};
 use vigie_mail::scan::{self, ScanOptions, ScanPool};
 
@@ -108,22 +108,45 @@ fn scan_with_progress(
 pub fn audit_account(args: &AuditArgs, data_dir: &Path) -> Result<(AuditReport, i32), Failure> {
     let account = parse_account(&args.account)?;
     let password = read_password(&args.connect, &args.account)?;
-    let options = AuditOptions {
-        imap: imap_options(&args.connect),
-        sieve_port: args.sieve_port,
-        org_names: args.org_names.clone(),
-    };
     let now = chrono::Utc::now();
-    let session = run_audit(
+    let options = FullAuditOptions {
+        audit: AuditOptions {
+            imap: imap_options(&args.connect),
+            sieve_port: args.sieve_port,
+            org_names: args.org_names.clone(),
+        },
+        scan: (!args.no_scan).then(|| ScanOptions {
+            retention_years: args.retention_years,
+            now,
+            ..ScanOptions::default()
+        }),
+        state_path: Some(state_path(data_dir, &account.to_string())),
+        full: args.full,
+    };
+    let counters = Arc::new(Counters::default());
+    let progress = Progress::start(
+        !args.no_scan && !args.no_progress && args.format != Format::Json,
+        Arc::clone(&counters),
+    );
+    let interrupted = crate::mail::interrupted_flag();
+    let outcome = audit_and_scan(
         &account,
         &password,
         &options,
-        now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        now,
+        &|stage| {
+            if let Stage::Scan { done, total } = stage {
+                counters.done.store(done, Ordering::Relaxed);
+                counters.total.store(total, Ordering::Relaxed);
+            }
+        },
+        &|| interrupted.load(Ordering::SeqCst),
     );
     drop(password);
-    let mut report = session.report;
-    let Some(mut imap) = session.imap else {
-        let error = session.error.map(|e| (e.exit_code(), e.to_string()));
+    progress.finish();
+    let report = outcome.report;
+    if outcome.not_connected {
+        let error = outcome.error.map(|e| (e.exit_code(), e.to_string()));
         let (code, message) = error.unwrap_or((1, "erreur interne : connexion absente".into()));
         if report.findings.iter().any(|f| f.id.starts_with("tls.")) {
             // The TLS finding is the answer: show the report, then fail with the TLS status.
@@ -131,58 +154,17 @@ pub fn audit_account(args: &AuditArgs, data_dir: &Path) -> Result<(AuditReport, 
             return Ok((report, code));
         }
         return Err(Failure::new(code, message));
-    };
-    warn_plaintext(&imap);
-    let mut code = 0;
-    if !args.no_scan {
-        let scan_options = ScanOptions {
-            retention_years: args.retention_years,
-            now,
-            ..ScanOptions::default()
-        };
-        let counters = Arc::new(Counters::default());
-        let progress = Progress::start(
-            !args.no_progress && args.format != Format::Json,
-            Arc::clone(&counters),
-        );
-        let interrupted = crate::mail::interrupted_flag();
-        let pool = ScanPool::new(&scan_options);
-        let source = account.to_string();
-        let (state, path) = state_of(data_dir, &source, args.full);
-        let scan = scan_with_progress(
-            &mut imap,
-            &source,
-            state,
-            None,
-            &pool,
-            &counters,
-            &interrupted,
-        );
-        let FinishedScan {
-            records,
-            mut outcome,
-            error,
-            save_error,
-        } = scan.finish(pool.finish(), None, &path);
-        progress.finish();
-        if let Some(e) = save_error {
-            report.notes.push(e.to_string());
-        }
-        if interrupted.load(Ordering::SeqCst) && outcome.incomplete_reason.is_none() {
-            outcome.incomplete_reason = Some(crate::mail::INTERRUPTED_REASON.to_owned());
-            code = exit::INTERRUPTED;
-        }
-        if let Some(e) = &error {
-            report
-                .notes
-                .push(format!("Analyse des messages incomplète : {e}"));
-            code = e.exit_code();
-        }
-        let scan_report = scan::build_report(&records, &outcome, &scan_options);
-        report
-            .findings
-            .extend(vigie_mail::audit::exposure::findings(&scan_report));
     }
-    let _ = imap.logout();
+    if args.connect.insecure_plaintext && report.findings.iter().any(|f| f.id == "tls.plaintext") {
+        eprintln!(
+            "vigie : attention, connexion NON CHIFFRÉE (--insecure-plaintext) : le mot de passe \
+             et les messages circulent en clair."
+        );
+    }
+    let code = match (&outcome.error, outcome.interrupted) {
+        (Some(e), _) => e.exit_code(),
+        (None, true) => exit::INTERRUPTED,
+        (None, false) => 0,
+    };
     Ok((report, code))
 }

@@ -6,6 +6,7 @@
 
 pub mod exposure;
 pub mod finding;
+pub mod full;
 pub mod password;
 pub mod provider;
 pub mod run;

@@ -65,13 +65,18 @@ fn draw_horizontal(
     Ok(())
 }
 
-/// Draws a vertical bar chart (years on the x axis) and returns the SVG text.
+/// Draws a vertical bar chart (years on the x axis) of message counts and returns the SVG text.
 pub fn vertical_bars(caption: &str, data: &[(String, u64)]) -> String {
+    vertical_bars_of(caption, "messages", data)
+}
+
+/// Draws a vertical bar chart with `unit` as the y axis' legend and returns the SVG text.
+pub fn vertical_bars_of(caption: &str, unit: &str, data: &[(String, u64)]) -> String {
     let mut svg = String::new();
     {
         let width = (120 + 40 * data.len() as u32).clamp(360, 900);
         let root = SVGBackend::with_string(&mut svg, (width, 320)).into_drawing_area();
-        if draw_vertical(&root, caption, data).is_err() {
+        if draw_vertical(&root, caption, unit, data).is_err() {
             return String::new();
         }
         let _ = root.present();
@@ -82,6 +87,7 @@ pub fn vertical_bars(caption: &str, data: &[(String, u64)]) -> String {
 fn draw_vertical(
     root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
     caption: &str,
+    unit: &str,
     data: &[(String, u64)],
 ) -> Result<(), Box<dyn std::error::Error>> {
     root.fill(&WHITE)?;
@@ -102,7 +108,7 @@ fn draw_vertical(
             SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
             _ => String::new(),
         })
-        .y_desc("messages")
+        .y_desc(unit)
         .label_style(("sans-serif", 13))
         .draw()?;
     chart.draw_series(data.iter().enumerate().map(|(i, (_, v))| {
