@@ -2,7 +2,8 @@
 //!
 //! Persistence for Vigie: the incidents and their hash-chained journals, and the web
 //! application's accounts ([`accounts`]: users, memberships, sessions, throttling, security
-//! journal). Two parts:
+//! journal) and its mailbox monitoring ([`jobs`]: mailboxes, the background job queue, check
+//! results). Two parts:
 //!
 //! * [`Store`]: the repository, over SQLite (embedded default, one file `vigie.db` in the data
 //!   directory) or PostgreSQL (providers hosting many organisations), with the schema migrations
@@ -25,9 +26,9 @@
 //! * JSON (organisation profile, incident details, journal data) is TEXT;
 //! * no BLOB/BYTEA: file contents live in the blob store, the database keeps their SHA-256.
 //!
-//! The backends differ in three places only, each a one-line `match` on [`Backend`]: how a
-//! write transaction starts, the `FOR UPDATE` suffix, and a table lock in
-//! [`Store::default_organisation`].
+//! The backends differ in four places only, each a one-line `match` on [`Backend`]: how a
+//! write transaction starts, the `FOR UPDATE` suffix, `FOR UPDATE SKIP LOCKED` when a worker
+//! takes a job ([`Store::claim_job`]), and a table lock in [`Store::default_organisation`].
 //!
 //! ## Transactions and the journal
 //!
@@ -58,6 +59,7 @@
 pub mod accounts;
 pub mod blob;
 mod error;
+pub mod jobs;
 mod records;
 mod store;
 
@@ -67,6 +69,10 @@ pub use accounts::{
 };
 pub use blob::{BlobCheck, BlobRef, BlobStore, LocalBlobStore};
 pub use error::Error;
+pub use jobs::{
+    CheckPoint, JobKind, JobRecord, JobRunRecord, JobStatus, MailboxCheckRecord, MailboxRecord,
+    NewJob, NewMailbox, NewMailboxCheck, SeverityCounts,
+};
 pub use records::{
     ChainHead, ContactRecord, DocumentRecord, EvidenceRecord, GENESIS_HASH, IncidentRecord,
     JournalEntryRecord, NewDocument, NewEvidence, NewIncident, NewJournalEntry, OrgId,

@@ -12,52 +12,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
+mod common;
+
+use common::{Env, assert_not_found, two_orgs};
 use vigie_store::{
-    Backend, ChainHead, ContactRecord, Error, GENESIS_HASH, IncidentRecord, LocalBlobStore,
-    NewDocument, NewEvidence, NewIncident, NewJournalEntry, OrgId, StepDone, Store,
+    ChainHead, ContactRecord, Error, GENESIS_HASH, IncidentRecord, LocalBlobStore, NewDocument,
+    NewEvidence, NewIncident, NewJournalEntry, OrgId, StepDone, Store,
 };
-
-/// A store plus whatever keeps its database alive.
-struct Env {
-    store: Store,
-    url: String,
-    _guard: Guard,
-}
-
-enum Guard {
-    Dir(#[allow(dead_code)] tempfile::TempDir),
-    Server(#[allow(dead_code)] vigie_testkit::Postgres),
-}
-
-async fn sqlite_env() -> Env {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("data").join("vigie.db");
-    let store = Store::open_sqlite(&path).await.expect("open sqlite");
-    assert_eq!(store.backend(), Backend::Sqlite);
-    assert!(path.is_file(), "the database file is created");
-    Env {
-        store,
-        url: format!("sqlite://{}", path.display()),
-        _guard: Guard::Dir(dir),
-    }
-}
-
-async fn postgres_env() -> Env {
-    let pg = tokio::task::spawn_blocking(vigie_testkit::Postgres::start)
-        .await
-        .expect("join")
-        .unwrap_or_else(|e| panic!("{e}"));
-    let url = pg.url().to_string();
-    let store = Store::open(&url)
-        .await
-        .unwrap_or_else(|e| panic!("open postgres: {e}\n{}", pg.log()));
-    assert_eq!(store.backend(), Backend::Postgres);
-    Env {
-        store,
-        url,
-        _guard: Guard::Server(pg),
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers: a toy hash chain (the real one is vigie-incident's; the store only persists it).
@@ -112,27 +73,6 @@ async fn create(env: &Env, org: &OrgId, title: &str, declared_at: DateTime<Utc>)
     assert_eq!(first.seq, 1);
     assert_eq!(first.prev_hash, GENESIS_HASH);
     incident
-}
-
-async fn two_orgs(env: &Env) -> (OrgId, OrgId) {
-    let a = env
-        .store
-        .create_organisation("Mairie A")
-        .await
-        .expect("org A");
-    let b = env
-        .store
-        .create_organisation("Mairie B")
-        .await
-        .expect("org B");
-    (a.id, b.id)
-}
-
-fn assert_not_found<T: std::fmt::Debug>(result: Result<T, Error>, context: &str) {
-    match result {
-        Err(e @ Error::NotFound { .. }) => assert!(e.is_not_found()),
-        other => panic!("{context}: expected NotFound, got {other:?}"),
-    }
 }
 
 fn sha_of(text: &str) -> String {
@@ -909,29 +849,6 @@ async fn reopen(env: &Env) {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $scenario() {
-                    let env = super::sqlite_env().await;
-                    super::$scenario(&env).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $scenario() {
-                    let env = super::postgres_env().await;
-                    super::$scenario(&env).await;
-                }
-            )*
-        }
-    };
-}
 
 on_both_backends!(
     organisations,

@@ -14,6 +14,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Connection as _, Row as _, SqlSafeStr as
 
 use crate::error::{Error, redact_url, scrub, url_password};
 mod accounts;
+mod jobs;
 
 pub use accounts::NewSession;
 
@@ -60,6 +61,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "accounts",
         include_str!("../../migrations/sqlite/0002_accounts.sql"),
         include_str!("../../migrations/postgres/0002_accounts.sql"),
+    ),
+    (
+        3,
+        "mailboxes_jobs",
+        include_str!("../../migrations/sqlite/0003_mailboxes_jobs.sql"),
+        include_str!("../../migrations/postgres/0003_mailboxes_jobs.sql"),
     ),
 ];
 
