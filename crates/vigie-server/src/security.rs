@@ -43,6 +43,12 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
                        img-src 'self' data:; connect-src 'self'; font-src 'self'; \
                        form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The policy of a mailbox's HTML report: a self-contained document with inline styles and
+/// SVG charts, shown sandboxed (no script at all, no form, no network).
+pub const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+                              sandbox; frame-ancestors 'none'; base-uri 'none'; \
+                              form-action 'none'";
+
 fn is_state_changing(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -52,7 +58,11 @@ fn same_origin(state: &AppState, request: &Request) -> bool {
     let headers = request.headers();
     if let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
         if origin == "null" {
-            return false;
+            // Browsers send `Origin: null` for a form posted from a page whose referrer
+            // policy is `no-referrer` (or from a sandboxed frame); `Sec-Fetch-Site`, which
+            // pages cannot forge, then tells whether it came from this site.
+            return headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+                == Some("same-origin");
         }
         if let Some(public) = &state.config().public_url {
             return origin == public;
@@ -173,10 +183,15 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     let is_static = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    // A handler may set a stricter policy of its own (the sandboxed mailbox report).
+    if !h.contains_key(CONTENT_SECURITY_POLICY) {
+        h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // `same-origin`, not `no-referrer`: no address of Vigie leaks to other sites, and browsers
+    // keep sending a real `Origin` on this site's own forms.
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),

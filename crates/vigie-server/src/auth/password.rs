@@ -53,6 +53,13 @@ const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$\
 /// and the organisation's names counted), with a French sentence that says what to do. The
 /// password itself is never part of the message.
 pub fn check_new(password: &str, context: &[&str]) -> Result<(), Error> {
+    // People copy examples: the one this message gives is refused like a weak password.
+    if password.trim().eq_ignore_ascii_case(EXAMPLE_PASSPHRASE) {
+        return Err(Error::BadRequest(format!(
+            "ce mot de passe est l'exemple donné par Vigie : tout le monde peut le lire. \
+             {ADVICE}"
+        )));
+    }
     if password.chars().count() > 200 {
         return Err(Error::BadRequest(
             "le mot de passe est trop long (200 caractères au plus)".into(),
@@ -71,11 +78,16 @@ pub fn check_new(password: &str, context: &[&str]) -> Result<(), Error> {
         "il ressemble à des mots de passe courants ou aux noms de votre organisation".to_string()
     };
     Err(Error::BadRequest(format!(
-        "mot de passe trop faible : {why}. Choisissez une phrase de passe d'au moins quatre \
-         mots pris au hasard (par exemple « tulipe-canapé-orbite-mardi »), ou un mot de passe \
-         généré, que vous n'utilisez nulle part ailleurs."
+        "mot de passe trop faible : {why}. {ADVICE}"
     )))
 }
+
+/// The passphrase the advice shows as an example (and which is therefore refused).
+pub const EXAMPLE_PASSPHRASE: &str = "tulipe-canapé-orbite-mardi";
+
+const ADVICE: &str = "Choisissez une phrase de passe d'au moins quatre mots pris au hasard \
+                      (sur le modèle de « tulipe-canapé-orbite-mardi », mais avec vos propres \
+                      mots), ou un mot de passe généré, que vous n'utilisez nulle part ailleurs.";
 
 #[cfg(test)]
 mod tests {
@@ -105,6 +117,8 @@ mod tests {
             assert!(err.contains("trop faible"), "{weak}: {err}");
             assert!(!err.contains(weak));
         }
-        assert!(check_new("tulipe-canapé-orbite-mardi", &["Mairie de Saint-Martin"]).is_ok());
+        assert!(check_new("girafe-pluie-cartable-jeudi", &["Mairie de Saint-Martin"]).is_ok());
+        let example = check_new(EXAMPLE_PASSPHRASE, &[]).unwrap_err().to_string();
+        assert!(example.contains("l'exemple donné par Vigie"), "{example}");
     }
 }
