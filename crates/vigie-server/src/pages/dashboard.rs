@@ -1,12 +1,17 @@
 //! The dashboard: the organisation's state at a glance — open incidents with their live
-//! countdowns, the steps still to do.
+//! countdowns, the steps still to do, the open mailbox findings by severity with the last
+//! check, and a chart of findings over time.
+
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use base64::Engine as _;
 use chrono::Utc;
 use vigie_incident::deadline::DeadlineStatus;
 use vigie_incident::service::{DeadlineView, IncidentView};
+use vigie_store::{CheckPoint, SeverityCounts};
 
 use super::{Chrome, render};
 use crate::auth::SignedIn;
@@ -89,12 +94,89 @@ pub struct Task {
     pub title: String,
 }
 
+/// The mailboxes' side of the dashboard.
+#[derive(Debug, Clone, Default)]
+pub struct MailboxSummary {
+    /// How many mailboxes are followed.
+    pub mailboxes: usize,
+    /// Findings of each mailbox's latest check, added up.
+    pub open: SeverityCounts,
+    /// When the most recent check finished.
+    pub last_check: Option<String>,
+    /// The chart of findings over time, as a `data:` URL (an SVG image), when there is history.
+    pub chart: Option<String>,
+    /// What the chart shows, for screen readers.
+    pub chart_text: String,
+}
+
+/// Days of history in the chart.
+const CHART_DAYS: i64 = 90;
+
+/// For each day with a check in the last [`CHART_DAYS`], the findings the organisation had
+/// that evening: each mailbox counts with its latest check on or before that day.
+pub fn findings_per_day(points: &[CheckPoint]) -> Vec<(String, u64)> {
+    let paris = chrono_tz::Europe::Paris;
+    let mut latest: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut days: Vec<(chrono::NaiveDate, u64)> = Vec::new();
+    for p in points {
+        latest.insert(&p.mailbox_id, p.counts.total());
+        let day = p.finished_at.with_timezone(&paris).date_naive();
+        let total = latest.values().sum();
+        match days.last_mut() {
+            Some((d, t)) if *d == day => *t = total,
+            _ => days.push((day, total)),
+        }
+    }
+    days.into_iter()
+        .map(|(d, t)| (d.format("%d/%m").to_string(), t))
+        .collect()
+}
+
+async fn mailbox_summary(state: &AppState, who: &SignedIn) -> Result<MailboxSummary, Error> {
+    let store = state.store();
+    let mailboxes = store.mailboxes(who.org()).await?.len();
+    let latest = store.latest_mailbox_checks(who.org()).await?;
+    let mut open = SeverityCounts::default();
+    for c in &latest {
+        open.add(&c.counts);
+    }
+    let last_check = latest.iter().map(|c| c.finished_at).max().map(super::paris);
+    let points = store
+        .check_points(who.org(), Utc::now() - chrono::Duration::days(CHART_DAYS))
+        .await?;
+    let per_day = findings_per_day(&points);
+    let chart_text = per_day
+        .iter()
+        .map(|(d, n)| format!("{d} : {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let chart = (per_day.len() >= 2).then(|| {
+        let svg = vigie_mail::report::charts::vertical_bars_of(
+            "Constats ouverts, jour après jour",
+            "constats",
+            &per_day,
+        );
+        format!(
+            "data:image/svg+xml;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(svg)
+        )
+    });
+    Ok(MailboxSummary {
+        mailboxes,
+        open,
+        last_check,
+        chart,
+        chart_text,
+    })
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     chrome: Chrome,
     open: Vec<IncidentLine>,
     tasks: Vec<Task>,
+    mail: MailboxSummary,
 }
 
 /// `GET /`
@@ -118,5 +200,52 @@ pub async fn show(State(state): State<AppState>, who: SignedIn) -> Result<Respon
         chrome: Chrome::signed_in("Tableau de bord", &who, "tableau"),
         open: open.into_iter().map(IncidentLine::from_view).collect(),
         tasks,
+        mail: mailbox_summary(&state, &who).await?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    fn point(mailbox: &str, day: u32, hour: u32, high: u64) -> CheckPoint {
+        CheckPoint {
+            mailbox_id: mailbox.to_owned(),
+            finished_at: Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap(),
+            counts: SeverityCounts {
+                high,
+                ..SeverityCounts::default()
+            },
+        }
+    }
+
+    #[test]
+    fn each_mailbox_counts_with_its_latest_check_of_the_day_or_before() {
+        let points = [
+            point("a", 2, 8, 5),
+            point("a", 2, 15, 3), // the same day, later: replaces the morning's
+            point("b", 3, 9, 2),  // a's 3 carry over
+            point("a", 5, 9, 0),  // a fixed: only b's 2
+        ];
+        assert_eq!(
+            findings_per_day(&points),
+            vec![
+                ("02/03".to_owned(), 3),
+                ("03/03".to_owned(), 5),
+                ("05/03".to_owned(), 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn days_are_paris_days() {
+        // 23:30 UTC on 2 March is 00:30 on 3 March in Paris.
+        let late = CheckPoint {
+            finished_at: Utc.with_ymd_and_hms(2026, 3, 2, 23, 30, 0).unwrap(),
+            ..point("a", 2, 0, 1)
+        };
+        assert_eq!(findings_per_day(&[late])[0].0, "03/03");
+        assert!(findings_per_day(&[]).is_empty());
+    }
 }

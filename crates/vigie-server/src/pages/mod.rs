@@ -5,6 +5,7 @@
 pub mod account;
 pub mod dashboard;
 pub mod incidents;
+pub mod mailboxes;
 pub mod setup;
 pub mod signin;
 
@@ -32,6 +33,8 @@ pub struct Chrome {
     pub is_admin: bool,
     /// A confirmation to show once.
     pub flash: Option<String>,
+    /// Reload the page every few seconds (a job is running): progress without JavaScript.
+    pub refresh: bool,
 }
 
 impl Chrome {
@@ -54,6 +57,7 @@ impl Chrome {
             active,
             is_admin: who.role() == vigie_store::Role::Administrateur,
             flash: None,
+            refresh: false,
         }
     }
 }
