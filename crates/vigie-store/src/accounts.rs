@@ -258,3 +258,31 @@ pub struct SecurityEventRecord {
     /// Address of the request.
     pub ip: String,
 }
+
+/// An invitation to join an organisation, as stored (the link's token is not: only its digest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvitationRecord {
+    pub id: String,
+    pub org_id: OrgId,
+    /// The address invited (lower-cased): it becomes the login.
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub invited_by: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+}
+
+/// An invitation to record.
+#[derive(Debug, Clone)]
+pub struct NewInvitation<'a> {
+    pub org_id: &'a OrgId,
+    /// SHA-256 of the link's token.
+    pub token_hash: &'a str,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub invited_by: &'a str,
+    pub expires_at: DateTime<Utc>,
+}

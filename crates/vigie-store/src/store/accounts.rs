@@ -74,7 +74,7 @@ fn event_from(row: &AnyRow) -> Result<SecurityEventRecord, Error> {
 }
 
 /// Lower-cases and trims a login; refuses what cannot be an address.
-fn normalise_email(email: &str) -> Result<String, Error> {
+pub(super) fn normalise_email(email: &str) -> Result<String, Error> {
     let email = email.trim().to_lowercase();
     let valid = email.len() <= 254
         && email
@@ -633,7 +633,7 @@ fn throttle_from(row: &AnyRow) -> Result<ThrottleRecord, Error> {
     })
 }
 
-async fn insert_user(
+pub(super) async fn insert_user(
     conn: &mut sqlx::AnyConnection,
     user: &NewUser,
     now: DateTime<Utc>,
@@ -678,7 +678,7 @@ async fn insert_user(
     Ok(record)
 }
 
-async fn insert_membership(
+pub(super) async fn insert_membership(
     conn: &mut sqlx::AnyConnection,
     org: &OrgId,
     user_id: &str,

@@ -15,6 +15,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Connection as _, Row as _, SqlSafeStr as
 use crate::error::{Error, redact_url, scrub, url_password};
 mod accounts;
 mod jobs;
+mod members;
 
 pub use accounts::NewSession;
 
@@ -67,6 +68,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "mailboxes_jobs",
         include_str!("../../migrations/sqlite/0003_mailboxes_jobs.sql"),
         include_str!("../../migrations/postgres/0003_mailboxes_jobs.sql"),
+    ),
+    (
+        4,
+        "invitations",
+        include_str!("../../migrations/sqlite/0004_invitations.sql"),
+        include_str!("../../migrations/postgres/0004_invitations.sql"),
     ),
 ];
 

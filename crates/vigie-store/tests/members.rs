@@ -1,0 +1,198 @@
+//! Invitations, roles and removal of members, against SQLite and a real PostgreSQL.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{Env, assert_not_found, two_orgs};
+use vigie_store::{Error, NewInvitation, NewSession, NewUser, OrgId, Role, SessionStage};
+
+fn invitation<'a>(
+    org: &'a OrgId,
+    token_hash: &'a str,
+    email: &'a str,
+    role: Role,
+) -> NewInvitation<'a> {
+    NewInvitation {
+        org_id: org,
+        token_hash,
+        email,
+        display_name: "Jeanne Agent",
+        role,
+        invited_by: "Claire Martin",
+        expires_at: Utc::now() + Duration::days(7),
+    }
+}
+
+async fn invitations(env: &Env) {
+    let (a, b) = two_orgs(env).await;
+    let store = &env.store;
+    let inv = store
+        .create_invitation(&invitation(&a, "h1", " Jeanne@Mairie.FR ", Role::Agent))
+        .await
+        .expect("invite");
+    assert_eq!(inv.email, "jeanne@mairie.fr", "addresses are lower-cased");
+    assert_eq!(inv.role, Role::Agent);
+    let now = Utc::now();
+    assert_eq!(
+        store.pending_invitations(&a, now).await.unwrap(),
+        vec![inv.clone()]
+    );
+    assert!(store.pending_invitations(&b, now).await.unwrap().is_empty());
+    assert_not_found(
+        store.cancel_invitation(&b, &inv.id).await,
+        "B cancels A's invitation",
+    );
+
+    // Accepting: the account and the membership, once.
+    let (accepted, user) = store
+        .accept_invitation("h1", "Jeanne Dupont", "$argon2id$fictif", now)
+        .await
+        .expect("accept");
+    assert_eq!(accepted.accepted_at, Some(now));
+    assert_eq!(user.email, "jeanne@mairie.fr");
+    assert_eq!(user.display_name, "Jeanne Dupont");
+    let memberships = store.memberships(&user.id).await.unwrap();
+    assert_eq!(memberships.len(), 1);
+    assert_eq!(
+        (memberships[0].org_id.clone(), memberships[0].role),
+        (a.clone(), Role::Agent)
+    );
+    assert_not_found(
+        store
+            .accept_invitation("h1", "Intrus", "$argon2id$autre", now)
+            .await,
+        "a link works once",
+    );
+    assert!(store.pending_invitations(&a, now).await.unwrap().is_empty());
+
+    // An address that has an account cannot be invited; an unknown or expired link is refused.
+    let again = store
+        .create_invitation(&invitation(&b, "h2", "jeanne@mairie.fr", Role::Elu))
+        .await;
+    assert!(
+        matches!(again, Err(Error::AlreadyExists { .. })),
+        "{again:?}"
+    );
+    assert!(matches!(
+        store
+            .create_invitation(&invitation(&a, "h3", "pas-une-adresse", Role::Elu))
+            .await,
+        Err(Error::Invalid { .. })
+    ));
+    assert_not_found(
+        store.accept_invitation("inconnu", "X", "h", now).await,
+        "unknown link",
+    );
+    let late = store
+        .create_invitation(&invitation(&a, "h4", "tard@mairie.fr", Role::Elu))
+        .await
+        .unwrap();
+    let after = late.expires_at + Duration::seconds(1);
+    assert!(store.usable_invitation("h4", now).await.unwrap().is_some());
+    assert!(
+        store
+            .usable_invitation("h4", after)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_not_found(
+        store.accept_invitation("h4", "Tard", "h", after).await,
+        "expired link",
+    );
+    assert!(
+        store
+            .user_by_email("tard@mairie.fr")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing half-done"
+    );
+    store.cancel_invitation(&a, &late.id).await.expect("cancel");
+    assert!(store.usable_invitation("h4", now).await.unwrap().is_none());
+}
+
+async fn roles_and_removal(env: &Env) {
+    let (a, b) = two_orgs(env).await;
+    let store = &env.store;
+    let user = |email: &str| NewUser {
+        email: email.into(),
+        display_name: email.into(),
+        password_hash: "$argon2id$fictif".into(),
+    };
+    let admin = store.create_user(&user("admin@a.fr")).await.unwrap();
+    let agent = store.create_user(&user("agent@a.fr")).await.unwrap();
+    store
+        .set_membership(&a, &admin.id, Role::Administrateur)
+        .await
+        .unwrap();
+    store
+        .set_membership(&a, &agent.id, Role::Agent)
+        .await
+        .unwrap();
+    store
+        .set_membership(&b, &agent.id, Role::Agent)
+        .await
+        .unwrap();
+
+    // The last administrator stays one.
+    for result in [
+        store.change_role(&a, &admin.id, Role::Agent).await,
+        store.remove_member(&a, &admin.id).await,
+    ] {
+        let e = result.expect_err("last administrator");
+        assert!(e.to_string().contains("dernier administrateur"), "{e}");
+    }
+    store
+        .change_role(&a, &agent.id, Role::Administrateur)
+        .await
+        .unwrap();
+    store
+        .change_role(&a, &admin.id, Role::Elu)
+        .await
+        .expect("two admins: one may step down");
+    assert_eq!(
+        store.memberships(&admin.id).await.unwrap()[0].role,
+        Role::Elu
+    );
+    assert_not_found(
+        store.change_role(&b, &admin.id, Role::Agent).await,
+        "not a member of B",
+    );
+
+    // Removal ends the sessions in that organisation only.
+    fn session<'a>(org: &'a OrgId, user_id: &'a str, hash: &'a str) -> NewSession<'a> {
+        NewSession {
+            id_hash: hash,
+            user_id,
+            org_id: Some(org),
+            stage: SessionStage::Full,
+            csrf_token: "c",
+            now: Utc::now(),
+            expires_at: Utc::now() + Duration::hours(1),
+            ip: "127.0.0.1",
+            user_agent: "test",
+        }
+    }
+    store
+        .create_session(&session(&a, &agent.id, "sa"))
+        .await
+        .unwrap();
+    store
+        .create_session(&session(&b, &agent.id, "sb"))
+        .await
+        .unwrap();
+    store
+        .change_role(&a, &admin.id, Role::Administrateur)
+        .await
+        .unwrap();
+    store.remove_member(&a, &agent.id).await.expect("remove");
+    assert!(store.session("sa").await.unwrap().is_none());
+    assert!(store.session("sb").await.unwrap().is_some());
+    let left = store.memberships(&agent.id).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].org_id, b);
+    assert_not_found(store.remove_member(&a, &agent.id).await, "removed twice");
+}
+
+on_both_backends!(invitations, roles_and_removal);
