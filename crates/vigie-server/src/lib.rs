@@ -85,6 +85,13 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/incidents/{id}/preuves", Access::SignedIn),
     ("GET", "/incidents/{id}/documents/{kind}", Access::SignedIn),
     ("GET", "/incidents/{id}/dossier", Access::SignedIn),
+    ("GET", "/invitation", Access::Public),
+    ("POST", "/invitation", Access::Public),
+    ("GET", "/membres", Access::Admin),
+    ("POST", "/membres/inviter", Access::Admin),
+    ("POST", "/membres/{id}/role", Access::Admin),
+    ("POST", "/membres/{id}/retirer", Access::Admin),
+    ("POST", "/membres/invitations/{id}/annuler", Access::Admin),
     ("GET", "/messagerie", Access::SignedIn),
     ("GET", "/messagerie/ajouter", Access::SignedIn),
     ("POST", "/messagerie/ajouter", Access::SignedIn),
@@ -157,7 +164,7 @@ async fn not_found() -> Error {
 
 /// The application's router.
 pub fn router(state: AppState) -> Router {
-    use pages::{account, dashboard, incidents, mailboxes, setup, signin};
+    use pages::{account, dashboard, incidents, mailboxes, members, setup, signin};
     let upload_limit = usize::try_from(
         state
             .config()
@@ -227,6 +234,15 @@ pub fn router(state: AppState) -> Router {
             "/api/incidents/{id}/etapes/{step}",
             post(incidents::api_complete_step),
         )
+        .route(
+            "/invitation",
+            get(members::accept_form).post(members::accept),
+        )
+        .route("/membres", get(members::show))
+        .route("/membres/inviter", post(members::invite))
+        .route("/membres/{id}/role", post(members::change_role))
+        .route("/membres/{id}/retirer", post(members::remove))
+        .route("/membres/invitations/{id}/annuler", post(members::cancel))
         .route("/messagerie", get(mailboxes::list))
         .route(
             "/messagerie/ajouter",

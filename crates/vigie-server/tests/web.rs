@@ -259,6 +259,13 @@ async fn set_up(env: &Env) -> (Browser, String, Vec<String>) {
     assert_eq!(created.location(), "/connexion/double-facteur");
     // Before enrolment, nothing past sign-in is reachable.
     assert_eq!(b.get("/").await.location(), "/connexion");
+    let (secret, codes) = enrol(&mut b).await;
+    (b, secret, codes)
+}
+
+/// The mandatory TOTP enrolment of a browser whose password was just accepted (a wrong code
+/// first). Returns the secret and the recovery codes.
+async fn enrol(b: &mut Browser) -> (String, Vec<String>) {
     let enrol = b.get("/connexion/double-facteur").await;
     assert_eq!(enrol.status, 200, "{}", enrol.body);
     assert!(
@@ -297,7 +304,7 @@ async fn set_up(env: &Env) -> (Browser, String, Vec<String>) {
         .filter_map(|c| c.split_once("</code>").map(|(v, _)| v.to_string()))
         .collect();
     assert_eq!(codes.len(), 10, "{}", done.body);
-    (b, secret, codes)
+    (secret, codes)
 }
 
 /// A second organisation with its own administrator, signed in through the API: the
@@ -1150,6 +1157,17 @@ async fn every_route_is_tenant_scoped(env: &Env) {
         .unwrap_or_else(|e| panic!("{e}"))[0]
         .id
         .clone();
+    // A pending invitation and the administrator's own id, for the « Membres » routes.
+    let link = invite(
+        &mut b,
+        "Marc Invité",
+        "marc@mairie-saint-exemple.fr",
+        "agent",
+    )
+    .await;
+    let members = b.get("/membres").await;
+    let invitation_id = members.between("action=\"/membres/invitations/", "/annuler\"");
+    let admin_id = members.between("action=\"/membres/", "/role\"");
     let before = snapshot(env, &org, &incident_id).await;
 
     let (mut intruder, token) = other_org_admin(env).await;
@@ -1157,6 +1175,7 @@ async fn every_route_is_tenant_scoped(env: &Env) {
         "Saint-Exemple",
         "Claire Martin",
         "Messages disparus de la mairie",
+        "Marc Invité",
         EXFILTRATION,
     ];
     // Signing out everywhere last: it ends the intruder's own session.
@@ -1168,11 +1187,17 @@ async fn every_route_is_tenant_scoped(env: &Env) {
     let mut checked = 0;
     const MISSING: &str = "00000000-0000-4000-8000-000000000000";
     for (method, pattern, _) in routes {
-        let fill = |id: &str, check: &str, job: &str, incident: &str| {
-            if pattern.starts_with("/api/taches/") {
+        // [mailbox, check, job, incident, member, invitation]
+        let fill = |ids: [&str; 6]| {
+            let [mailbox, check, job, incident, member, invitation] = ids;
+            if pattern.starts_with("/membres/invitations/") {
+                pattern.replace("{id}", invitation)
+            } else if pattern.starts_with("/membres/") {
+                pattern.replace("{id}", member)
+            } else if pattern.starts_with("/api/taches/") {
                 pattern.replace("{id}", job)
             } else if pattern.contains("/messagerie/") {
-                pattern.replace("{id}", id).replace("{check}", check)
+                pattern.replace("{id}", mailbox).replace("{check}", check)
             } else {
                 pattern
                     .replace("{id}", incident)
@@ -1180,17 +1205,31 @@ async fn every_route_is_tenant_scoped(env: &Env) {
                     .replace("{kind}", "cnil")
             }
         };
-        let path = fill(&mailbox_id, &check_id, &job_id, &incident_id);
+        let path = fill([
+            &mailbox_id,
+            &check_id,
+            &job_id,
+            &incident_id,
+            &admin_id,
+            &invitation_id,
+        ]);
         let page = call(&mut intruder, method, &path, &token).await;
         if pattern.contains('{') {
             assert_eq!(page.status, 404, "{method} {path}: {}", page.body);
             // No oracle: the answer is the one for an id that exists nowhere.
-            let missing_path = fill(MISSING, MISSING, MISSING, MISSING);
+            let missing_path = fill([MISSING; 6]);
             let missing = call(&mut intruder, method, &missing_path, &token).await;
             let anonymise = |body: &str| {
-                [&mailbox_id, &check_id, &job_id, &incident_id]
-                    .iter()
-                    .fold(body.to_owned(), |b, id| b.replace(id.as_str(), MISSING))
+                [
+                    &mailbox_id,
+                    &check_id,
+                    &job_id,
+                    &incident_id,
+                    &admin_id,
+                    &invitation_id,
+                ]
+                .iter()
+                .fold(body.to_owned(), |b, id| b.replace(id.as_str(), MISSING))
             };
             assert_eq!(
                 anonymise(&page.body),
@@ -1204,7 +1243,14 @@ async fn every_route_is_tenant_scoped(env: &Env) {
                 page.status,
                 page.body
             );
-            for id in [&mailbox_id, &check_id, &job_id, &incident_id] {
+            for id in [
+                &mailbox_id,
+                &check_id,
+                &job_id,
+                &incident_id,
+                &admin_id,
+                &invitation_id,
+            ] {
                 assert!(
                     !page.body.contains(id.as_str()),
                     "{method} {path} shows {id}"
@@ -1225,6 +1271,12 @@ async fn every_route_is_tenant_scoped(env: &Env) {
         snapshot(env, &org, &incident_id).await,
         before,
         "nothing changed"
+    );
+    let path = link.trim_start_matches(&env.base).to_string();
+    assert_eq!(
+        Browser::new(env).get(&path).await.status,
+        200,
+        "the invitation still stands"
     );
 }
 
@@ -1279,6 +1331,242 @@ async fn snapshot(env: &Env, org: &vigie_store::OrgId, incident_id: &str) -> Str
 }
 
 // ---------------------------------------------------------------------------------------------
+// Members: invitations, roles, removal, the provider's logged accesses.
+
+/// Invites someone from the admin's « Membres » page; returns the link shown once.
+async fn invite(admin: &mut Browser, name: &str, email: &str, role: &str) -> String {
+    let csrf = admin.get("/membres").await.field("csrf");
+    let page = admin
+        .post(
+            "/membres/inviter",
+            &[
+                ("csrf", &csrf),
+                ("nom", name),
+                ("email", email),
+                ("role", role),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    page.between("data-testid=\"lien-invitation\">", "</code>")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+/// Opens an invitation link in a new browser, creates the account and enrols.
+async fn accept(env: &Env, link: &str, name: &str, password: &str) -> Browser {
+    let mut b = Browser::new(env);
+    let path = link.trim_start_matches(&env.base).to_string();
+    let form = b.get(&path).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let csrf = form.field("csrf");
+    let jeton = form.field("jeton");
+    let done = b
+        .post(
+            "/invitation",
+            &[
+                ("csrf", &csrf),
+                ("jeton", &jeton),
+                ("nom", name),
+                ("mot_de_passe", password),
+                ("confirmation", password),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), "/connexion/double-facteur");
+    enrol(&mut b).await;
+    assert_eq!(b.get("/").await.status, 200);
+    b
+}
+
+async fn members_and_roles(env: &Env) {
+    let (mut admin, _secret, _codes) = set_up(env).await;
+    let page = admin.get("/membres").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.shows("Claire Martin (vous)"));
+
+    // Bad input: field messages, nothing created.
+    let csrf = page.field("csrf");
+    let bad = admin
+        .post(
+            "/membres/inviter",
+            &[
+                ("csrf", &csrf),
+                ("nom", ""),
+                ("email", "jeanne"),
+                ("role", "roi"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    for message in [
+        "Indiquez les prénom et nom",
+        "Cette adresse électronique n'est pas valide",
+        "Choisissez un rôle",
+    ] {
+        assert!(bad.shows(message), "{message}: {}", bad.body);
+    }
+    let taken = admin
+        .post(
+            "/membres/inviter",
+            &[
+                ("csrf", &csrf),
+                ("nom", "Claire"),
+                ("email", "secretariat@mairie-saint-exemple.fr"),
+                ("role", "agent"),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.shows("Cette adresse a déjà un compte Vigie"));
+
+    // An agent joins through the link.
+    let link = invite(
+        &mut admin,
+        "Jeanne <b>Agent</b>",
+        "jeanne@mairie-saint-exemple.fr",
+        "agent",
+    )
+    .await;
+    assert!(
+        link.starts_with(&format!("{}/invitation?jeton=", env.base)),
+        "{link}"
+    );
+    let path = link.trim_start_matches(&env.base).to_string();
+    let mut weak = Browser::new(env);
+    let form = weak.get(&path).await;
+    assert!(form.shows("Rejoindre Mairie de Saint-Exemple"));
+    assert!(form.shows("Jeanne <b>Agent</b>"), "escaped name");
+    let refused = weak
+        .post(
+            "/invitation",
+            &[
+                ("csrf", &form.field("csrf")),
+                ("jeton", &form.field("jeton")),
+                ("nom", "Jeanne"),
+                ("mot_de_passe", "mairie2026"),
+                ("confirmation", "mairie2026"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.shows("trop faible"), "{}", refused.body);
+    let mut agent = accept(
+        env,
+        &link,
+        "Jeanne <b>Agent</b>",
+        "cerise-volcan-tapis-samedi",
+    )
+    .await;
+    let reused = Browser::new(env).get(&path).await;
+    assert_eq!(reused.status, 404, "a link works once");
+    assert!(reused.shows("n'est plus valable"));
+
+    // The agent works, but neither manages members nor reads the security journal.
+    assert_eq!(agent.get("/membres").await.status, 403);
+    assert_eq!(agent.get("/journal-securite").await.status, 403);
+    let csrf = agent.get("/incidents/nouveau").await.field("csrf");
+    let incident = [
+        ("csrf", csrf.as_str()),
+        ("playbook", "faux-support"),
+        ("titre", "Fenêtre d'alerte"),
+        ("constate_le", "2026-11-02T10:00"),
+    ];
+    assert_eq!(
+        agent.post("/incidents/nouveau", &incident).await.status,
+        303
+    );
+
+    // Made « élu »: read-only.
+    let page = admin.get("/membres").await;
+    let jeanne = env
+        .store
+        .user_by_email("jeanne@mairie-saint-exemple.fr")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("jeanne"));
+    let csrf = page.field("csrf");
+    let changed = admin
+        .post(
+            &format!("/membres/{}/role", jeanne.id),
+            &[("csrf", &csrf), ("role", "elu")],
+        )
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    assert_eq!(
+        agent.post("/incidents/nouveau", &incident).await.status,
+        403
+    );
+    assert_eq!(agent.get("/incidents").await.status, 200, "élus read");
+
+    // The last administrator cannot step down.
+    let admin_user = env
+        .store
+        .user_by_email("secretariat@mairie-saint-exemple.fr")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("admin"));
+    let step_down = admin
+        .post(
+            &format!("/membres/{}/role", admin_user.id),
+            &[("csrf", &csrf), ("role", "agent")],
+        )
+        .await;
+    assert_eq!(step_down.status, 400, "{}", step_down.body);
+    assert!(step_down.shows("dernier administrateur"));
+
+    // The provider's staff: every visit is in the commune's journal.
+    let link = invite(
+        &mut admin,
+        "Paul Prestataire",
+        "paul@infogerance.example",
+        "prestataire",
+    )
+    .await;
+    let mut provider = accept(
+        env,
+        &link,
+        "Paul Prestataire",
+        "marteau-nuage-bouclier-lundi",
+    )
+    .await;
+    assert_eq!(provider.get("/incidents").await.status, 200);
+    let journal = admin.get("/journal-securite").await;
+    assert!(
+        journal.shows("Accès du prestataire : GET /incidents"),
+        "{}",
+        journal.body
+    );
+    assert!(journal.shows("a rejoint l'organisation comme Prestataire informatique"));
+    assert!(journal.shows("invité(e) comme Agent"));
+    assert!(journal.shows("Rôle de Jeanne <b>Agent</b> : Élu"));
+
+    // Removing ends the member's sessions; a cancelled invitation's link is dead.
+    let removed = admin
+        .post(
+            &format!("/membres/{}/retirer", jeanne.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    assert_eq!(agent.get("/").await.location(), "/connexion");
+    assert!(!admin.get("/membres").await.body.contains("jeanne@"));
+    let link = invite(&mut admin, "Marc", "marc@mairie-saint-exemple.fr", "agent").await;
+    let page = admin.get("/membres").await;
+    let invitation_id = page.between("action=\"/membres/invitations/", "/annuler\"");
+    let cancelled = admin
+        .post(
+            &format!("/membres/invitations/{invitation_id}/annuler"),
+            &[("csrf", &page.field("csrf"))],
+        )
+        .await;
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    let path = link.trim_start_matches(&env.base).to_string();
+    assert_eq!(Browser::new(env).get(&path).await.status, 404);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 macro_rules! on_both_backends {
     ($($scenario:ident),* $(,)?) => {
@@ -1313,4 +1601,5 @@ on_both_backends!(
     incidents_and_isolation,
     mailbox_checks,
     every_route_is_tenant_scoped,
+    members_and_roles,
 );

@@ -236,6 +236,28 @@ impl FromRequestParts<AppState> for SignedIn {
                     "vous ne faites plus partie de cette organisation : reconnectez-vous".into(),
                 )
             })?;
+        // The provider's staff work on the commune's data: each of their visits is written in
+        // the commune's security journal, which its administrators read.
+        if membership.role == Role::Prestataire {
+            let client = ClientInfo::from_request_parts(parts, state).await?;
+            state
+                .store()
+                .record_security_event(
+                    &membership.org_id,
+                    &NewSecurityEvent {
+                        user_id: Some(user.id.clone()),
+                        actor: user.display_name.clone(),
+                        kind: "acces_prestataire".into(),
+                        detail: format!(
+                            "Accès du prestataire : {} {}",
+                            parts.method,
+                            parts.uri.path()
+                        ),
+                        ip: client.ip,
+                    },
+                )
+                .await?;
+        }
         // Sliding expiry, written at most once a minute to spare the database.
         let now = Utc::now();
         if now - session.last_seen_at > Duration::minutes(1) {

@@ -6,6 +6,7 @@ pub mod account;
 pub mod dashboard;
 pub mod incidents;
 pub mod mailboxes;
+pub mod members;
 pub mod setup;
 pub mod signin;
 

@@ -1,0 +1,519 @@
+//! « Membres »: the organisation's administrators invite people (a one-time link, valid seven
+//! days, which the administrator sends), change roles and remove members; the invited person
+//! opens the link, chooses a password and goes straight to the mandatory two-factor enrolment.
+//!
+//! Every change is written in the organisation's security journal.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{HOST, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+use vigie_store::{InvitationRecord, NewInvitation, NewSecurityEvent, Role, SessionStage};
+
+use super::setup::capitalise;
+use super::{Chrome, FieldErrors, paris, render, render_status, see_other};
+use crate::auth::{self, ClientInfo, SESSION_COOKIE, SignedIn, password};
+use crate::error::Error;
+use crate::security::CsrfToken;
+use crate::state::AppState;
+
+/// How long an invitation link works.
+const INVITATION_DAYS: i64 = 7;
+
+/// A member as the page shows it.
+#[derive(Debug, Clone)]
+pub struct MemberLine {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub is_self: bool,
+    pub has_second_factor: bool,
+}
+
+/// A pending invitation as the page shows it.
+#[derive(Debug, Clone)]
+pub struct InvitationLine {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub expires: String,
+}
+
+impl InvitationLine {
+    fn from_record(i: &InvitationRecord) -> InvitationLine {
+        InvitationLine {
+            id: i.id.clone(),
+            name: i.display_name.clone(),
+            email: i.email.clone(),
+            role: i.role.label(),
+            expires: paris(i.expires_at),
+        }
+    }
+}
+
+/// The invitation form.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    pub nom: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub role: String,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersPage {
+    chrome: Chrome,
+    members: Vec<MemberLine>,
+    invitations: Vec<InvitationLine>,
+    roles: Vec<(&'static str, &'static str)>,
+    form: InviteForm,
+    errors: FieldErrors,
+    /// The link of the invitation just created, shown once.
+    new_link: Option<(String, String)>,
+}
+
+async fn page(
+    state: &AppState,
+    who: &SignedIn,
+    form: InviteForm,
+    errors: FieldErrors,
+    new_link: Option<(String, String)>,
+) -> Result<MembersPage, Error> {
+    let store = state.store();
+    let members = store
+        .members(who.org())
+        .await?
+        .into_iter()
+        .map(|(m, u)| MemberLine {
+            is_self: u.id == who.user.id,
+            has_second_factor: u.totp_secret_sealed.is_some(),
+            user_id: u.id,
+            name: u.display_name,
+            email: u.email,
+            role: m.role,
+        })
+        .collect();
+    let invitations = store
+        .pending_invitations(who.org(), Utc::now())
+        .await?
+        .iter()
+        .map(InvitationLine::from_record)
+        .collect();
+    Ok(MembersPage {
+        chrome: Chrome::signed_in("Membres", who, "membres"),
+        members,
+        invitations,
+        roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+        form,
+        errors,
+        new_link,
+    })
+}
+
+async fn journal(
+    state: &AppState,
+    who: &SignedIn,
+    kind: &str,
+    detail: String,
+    client: &ClientInfo,
+) -> Result<(), Error> {
+    state
+        .store()
+        .record_security_event(
+            who.org(),
+            &NewSecurityEvent {
+                user_id: Some(who.user.id.clone()),
+                actor: who.user.display_name.clone(),
+                kind: kind.into(),
+                detail,
+                ip: client.ip.clone(),
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+/// `GET /membres`
+pub async fn show(State(state): State<AppState>, who: SignedIn) -> Result<Response, Error> {
+    who.require_admin()?;
+    render(
+        &page(
+            &state,
+            &who,
+            InviteForm {
+                role: "agent".into(),
+                ..InviteForm::default()
+            },
+            FieldErrors::default(),
+            None,
+        )
+        .await?,
+    )
+}
+
+/// The address people type to reach this server: the configured public address, or the one
+/// the administrator's own browser used.
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config().public_url {
+        return url.clone();
+    }
+    let host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    format!("http://{host}")
+}
+
+/// `POST /membres/inviter`
+pub async fn invite(
+    State(state): State<AppState>,
+    who: SignedIn,
+    client: ClientInfo,
+    headers: HeaderMap,
+    Form(form): Form<InviteForm>,
+) -> Result<Response, Error> {
+    who.require_admin()?;
+    let mut errors = FieldErrors::default();
+    let name = form.nom.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.add(
+            "nom",
+            "Indiquez les prénom et nom de la personne (200 caractères au plus).",
+        );
+    }
+    let email = form.email.trim().to_lowercase();
+    if !(email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.'))) {
+        errors.add(
+            "email",
+            "Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr).",
+        );
+    }
+    let role = Role::parse(form.role.trim()).ok();
+    if role.is_none() {
+        errors.add("role", "Choisissez un rôle dans la liste.");
+    }
+    let refused = |form: InviteForm, errors: FieldErrors| async {
+        render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&state, &who, form, errors, None).await?,
+        )
+    };
+    let (Some(role), true) = (role, errors.is_empty()) else {
+        return refused(form, errors).await;
+    };
+    let token = auth::new_token();
+    let created = state
+        .store()
+        .create_invitation(&NewInvitation {
+            org_id: who.org(),
+            token_hash: &auth::token_digest(&token),
+            email: &email,
+            display_name: name,
+            role,
+            invited_by: &who.user.display_name,
+            expires_at: Utc::now() + Duration::days(INVITATION_DAYS),
+        })
+        .await;
+    let invitation = match created {
+        Ok(i) => i,
+        Err(vigie_store::Error::AlreadyExists { .. }) => {
+            errors.add(
+                "email",
+                "Cette adresse a déjà un compte Vigie. Une personne ne peut pas encore être \
+                 invitée dans une deuxième organisation depuis cet écran : demandez-le à \
+                 l'exploitant du serveur.",
+            );
+            return refused(form, errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    journal(
+        &state,
+        &who,
+        "invitation",
+        format!(
+            "{} ({}) invité(e) comme {}",
+            invitation.display_name,
+            invitation.email,
+            role.label()
+        ),
+        &client,
+    )
+    .await?;
+    let link = format!("{}/invitation?jeton={token}", base_url(&state, &headers));
+    render(
+        &page(
+            &state,
+            &who,
+            InviteForm {
+                role: "agent".into(),
+                ..InviteForm::default()
+            },
+            FieldErrors::default(),
+            Some((invitation.display_name, link)),
+        )
+        .await?,
+    )
+}
+
+/// The role form.
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /membres/{id}/role`
+pub async fn change_role(
+    State(state): State<AppState>,
+    who: SignedIn,
+    client: ClientInfo,
+    Path(user_id): Path<String>,
+    Form(form): Form<RoleForm>,
+) -> Result<Response, Error> {
+    who.require_admin()?;
+    let member = member_name(&state, &who, &user_id).await?;
+    let role = Role::parse(form.role.trim())
+        .map_err(|_| Error::BadRequest("rôle inconnu : choisissez-en un dans la liste".into()))?;
+    state.store().change_role(who.org(), &user_id, role).await?;
+    journal(
+        &state,
+        &who,
+        "role",
+        format!("Rôle de {member} : {}", role.label()),
+        &client,
+    )
+    .await?;
+    Ok(see_other("/membres"))
+}
+
+/// `POST /membres/{id}/retirer`
+pub async fn remove(
+    State(state): State<AppState>,
+    who: SignedIn,
+    client: ClientInfo,
+    Path(user_id): Path<String>,
+) -> Result<Response, Error> {
+    who.require_admin()?;
+    let member = member_name(&state, &who, &user_id).await?;
+    state.store().remove_member(who.org(), &user_id).await?;
+    journal(
+        &state,
+        &who,
+        "membre_retire",
+        format!("{member} retiré(e) de l'organisation"),
+        &client,
+    )
+    .await?;
+    if user_id == who.user.id {
+        return Ok(see_other("/connexion"));
+    }
+    Ok(see_other("/membres"))
+}
+
+/// `POST /membres/invitations/{id}/annuler`
+pub async fn cancel(
+    State(state): State<AppState>,
+    who: SignedIn,
+    client: ClientInfo,
+    Path(id): Path<String>,
+) -> Result<Response, Error> {
+    who.require_admin()?;
+    state.store().cancel_invitation(who.org(), &id).await?;
+    journal(
+        &state,
+        &who,
+        "invitation_annulee",
+        "Invitation annulée".into(),
+        &client,
+    )
+    .await?;
+    Ok(see_other("/membres"))
+}
+
+/// The name of a member of the session's organisation ([`Error::NotFound`] otherwise, the same
+/// answer as for a user that does not exist).
+async fn member_name(state: &AppState, who: &SignedIn, user_id: &str) -> Result<String, Error> {
+    state
+        .store()
+        .members(who.org())
+        .await?
+        .into_iter()
+        .find(|(_, u)| u.id == user_id)
+        .map(|(_, u)| u.display_name)
+        .ok_or(Error::NotFound)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accepting an invitation (public: the link is the credential).
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct AcceptPage {
+    chrome: Chrome,
+    token: String,
+    invitation: InvitationLine,
+    org_name: String,
+    form: AcceptForm,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "setup_token.html")]
+struct DeadLinkPage {
+    chrome: Chrome,
+    message: String,
+}
+
+/// The acceptance form.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AcceptForm {
+    #[serde(default)]
+    jeton: String,
+    #[serde(default)]
+    pub nom: String,
+    #[serde(default)]
+    mot_de_passe: String,
+    #[serde(default)]
+    confirmation: String,
+}
+
+/// `?jeton=…`
+#[derive(Debug, Deserialize)]
+pub struct LinkQuery {
+    #[serde(default)]
+    jeton: String,
+}
+
+fn dead_link(csrf: &str) -> Result<Response, Error> {
+    render_status(
+        StatusCode::NOT_FOUND,
+        &DeadLinkPage {
+            chrome: Chrome::public("Invitation", csrf),
+            message: "Ce lien d'invitation n'est plus valable : il a déjà servi, il a été \
+                      annulé ou il date de plus de sept jours. Demandez une nouvelle invitation \
+                      à l'administrateur de votre organisation."
+                .into(),
+        },
+    )
+}
+
+/// `GET /invitation`
+pub async fn accept_form(
+    State(state): State<AppState>,
+    csrf: axum::Extension<CsrfToken>,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, Error> {
+    let Some(invitation) = state
+        .store()
+        .usable_invitation(&auth::token_digest(query.jeton.trim()), Utc::now())
+        .await?
+    else {
+        return dead_link(&csrf.0.0);
+    };
+    let org_name = state.store().organisation(&invitation.org_id).await?.name;
+    render(&AcceptPage {
+        chrome: Chrome::public("Invitation", &csrf.0.0),
+        token: query.jeton.trim().to_owned(),
+        form: AcceptForm {
+            nom: invitation.display_name.clone(),
+            ..AcceptForm::default()
+        },
+        invitation: InvitationLine::from_record(&invitation),
+        org_name,
+        errors: FieldErrors::default(),
+    })
+}
+
+/// `POST /invitation`
+pub async fn accept(
+    State(state): State<AppState>,
+    csrf: axum::Extension<CsrfToken>,
+    client: ClientInfo,
+    Form(form): Form<AcceptForm>,
+) -> Result<Response, Error> {
+    let digest = auth::token_digest(form.jeton.trim());
+    let now = Utc::now();
+    let Some(invitation) = state.store().usable_invitation(&digest, now).await? else {
+        return dead_link(&csrf.0.0);
+    };
+    let org_name = state.store().organisation(&invitation.org_id).await?.name;
+    let mut errors = FieldErrors::default();
+    let name = form.nom.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.add(
+            "nom",
+            "Indiquez vos prénom et nom (200 caractères au plus).",
+        );
+    }
+    let context = [org_name.as_str(), name.as_str(), invitation.email.as_str()];
+    if let Err(e) = password::check_new(&form.mot_de_passe, &context) {
+        errors.add("mot_de_passe", capitalise(&e.to_string()));
+    }
+    if form.confirmation != form.mot_de_passe {
+        errors.add(
+            "confirmation",
+            "Les deux mots de passe sont différents : saisissez-les à nouveau.",
+        );
+    }
+    if !errors.is_empty() {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &AcceptPage {
+                chrome: Chrome::public("Invitation", &csrf.0.0),
+                token: form.jeton.trim().to_owned(),
+                invitation: InvitationLine::from_record(&invitation),
+                org_name,
+                form: AcceptForm {
+                    nom: form.nom.clone(),
+                    ..AcceptForm::default()
+                },
+                errors,
+            },
+        );
+    }
+    let secret = form.mot_de_passe.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
+        .await
+        .map_err(|e| Error::Config {
+            detail: e.to_string(),
+        })??;
+    let accepted = state
+        .store()
+        .accept_invitation(&digest, &name, &hash, Utc::now())
+        .await;
+    let (invitation, user) = match accepted {
+        Ok(done) => done,
+        // Used by someone else in the meantime (two tabs): the link is spent.
+        Err(e) if e.is_not_found() => return dead_link(&csrf.0.0),
+        Err(e) => return Err(e.into()),
+    };
+    auth::record_event(
+        &state,
+        &user,
+        "invitation_acceptee",
+        format!(
+            "{} a rejoint l'organisation comme {}",
+            user.display_name,
+            invitation.role.label()
+        ),
+        &client,
+    )
+    .await?;
+    let (token, _) =
+        auth::start_session(&state, &user, SessionStage::Enrolment, None, &client).await?;
+    let mut response = see_other("/connexion/double-facteur");
+    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(&state, SESSION_COOKIE, &token, 600)) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(response)
+}
