@@ -1,12 +1,19 @@
 // Vigie — the web application driven through a real headless Chromium (Debian's package),
 // the way a secretary of a small commune would use it: installation, two-factor enrolment,
-// sign-out and sign-in, an incident declared from its playbook with its evidence and
+// sign-out and sign-in, the commune's mailbox added and checked (a forwarding rule to an
+// outside address is found), an incident declared from its playbook with its evidence and
 // documents, the account and security-journal pages, and a phone-sized screen.
 //
 //   node tests/browser/flow.mjs BASE_URL SETUP_URL ARTIFACT_DIR
 //
-// Normally started by scripts/browser-test.sh, which builds and starts `vigie serve` on a
-// fresh data directory. Every page visited is saved as a full-page PNG in ARTIFACT_DIR,
+// with, for the mailbox (a Dovecot of tests/fixtures/dovecot.sh whose active Sieve script
+// redirects the treasury's mail to VIGIE_TEST_EXFILTRATION, and which holds a message with an
+// IBAN): VIGIE_TEST_IMAP_HOST, VIGIE_TEST_IMAPS_PORT, VIGIE_TEST_SIEVE_PORT,
+// VIGIE_TEST_IMAP_USER, VIGIE_TEST_IMAP_PASSWORD, VIGIE_TEST_CA_PEM (path of the server's
+// certificate) and VIGIE_TEST_EXFILTRATION.
+//
+// Normally started by scripts/browser-test.sh, which starts that Dovecot, builds and starts
+// `vigie serve` on a fresh data directory. Every page visited is saved as a full-page PNG in ARTIFACT_DIR,
 // numbered in order. Exit code 0 when every assertion held, 1 otherwise (the message names the
 // step that failed, and a screenshot of the failing page is saved as NN-ECHEC-….png).
 //
@@ -31,18 +38,42 @@ if (!BASE_URL || !SETUP_URL || !ARTIFACTS) {
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// VIGIE_BROWSER_TOLERER_BOGUES=1: get past the server bugs this test found (see KNOWN_BUGS) to
-// exercise the rest of the flow while they are being fixed. Off by default: they fail the test.
-const TOLERATE = process.env.VIGIE_BROWSER_TOLERER_BOGUES === '1';
-const KNOWN_BUGS = [
-  "Origin: null : les pages sont servies avec Referrer-Policy: no-referrer, Chromium envoie donc Origin: null sur les formulaires, que security::same_origin refuse (403) ; contourné en recevant les pages avec Referrer-Policy: same-origin",
-  "sur téléphone, le tableau des preuves (Empreinte SHA-256) est plus large que l'écran ; signalé en remarque au lieu d'échouer",
-];
+
+/** The test mailbox (see the top of this file); every value is required. */
+const MAILBOX = (() => {
+  const env = (name) => {
+    const value = process.env[name];
+    if (!value) {
+      console.error(`${name} manque : lancez ce parcours par scripts/browser-test.sh, qui démarre la boîte Dovecot de test.`);
+      process.exit(2);
+    }
+    return value;
+  };
+  return {
+    host: env('VIGIE_TEST_IMAP_HOST'),
+    imapsPort: env('VIGIE_TEST_IMAPS_PORT'),
+    sievePort: env('VIGIE_TEST_SIEVE_PORT'),
+    user: env('VIGIE_TEST_IMAP_USER'),
+    password: env('VIGIE_TEST_IMAP_PASSWORD'),
+    caPemPath: env('VIGIE_TEST_CA_PEM'),
+    exfiltration: env('VIGIE_TEST_EXFILTRATION'),
+  };
+})();
+// The bank detail in the test mailbox's message (scripts/browser-test.sh), and how Vigie must
+// show it: all but the last four characters masked (vigie_scan::mask).
+const IBAN = 'FR76 3000 6000 0112 3456 7890 189';
+const IBAN_MASKED = `${'*'.repeat(23)}0189`;
+// The sandboxed policy of the detailed report (vigie_server::security::REPORT_CSP).
+const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 // Bounded waits: a page of this app answers in milliseconds; 15 s means something is wrong.
 const NAV_TIMEOUT = 15_000;
 const ACTION_TIMEOUT = 10_000;
-// The whole flow takes about 10 s; past this, something hangs: fail rather than wait.
-const FLOW_TIMEOUT = 110_000;
+// A check of the small test mailbox takes a few seconds (the Rust tests allow 30 s).
+const CHECK_TIMEOUT = 60_000;
+// The whole flow takes about 20 s; past this, something hangs: fail rather than wait.
+const FLOW_TIMEOUT = 180_000;
 
 // ---------------------------------------------------------------------------------------------
 // The injected strings. None contains '/' in the file name (the server keeps only what follows
@@ -69,6 +100,7 @@ const INCIDENT_DESCRIPTION = `Des courriels ont disparu. ${XSS.attribute} ${XSS.
 const STEP_NOTE = `mot de passe changé ${XSS.dialog}`;
 const EVIDENCE_NAME = `capture ${XSS.dialog}${XSS.svg}.txt`;
 const EVIDENCE_DESCRIPTION = `Capture de la règle de transfert ${XSS.script}${XSS.quote}`;
+const MAILBOX_LABEL = `Secrétariat ${XSS.script}${XSS.quote}`;
 const EVIDENCE_BYTES = Buffer.from(
   'Règle Sieve inconnue : redirect "pirate@example.net";\r\nCapture faite le jour même.\r\n',
   'utf8',
@@ -150,7 +182,7 @@ function slug(text) {
  * console error or CSP violation so far.
  */
 async function checkPage(page, where) {
-  const state = await page.evaluate(() => {
+  const state = await onSettledPage(page, () => page.evaluate(() => {
     const handlers = [];
     for (const el of document.querySelectorAll('*')) {
       for (const attr of el.attributes) {
@@ -166,7 +198,7 @@ async function checkPage(page, where) {
       svgs: document.querySelectorAll('svg').length,
       handlers,
     };
-  });
+  }));
   assert.equal(state.xss, 'undefined', `${where} : window.__xss est défini, un script injecté s'est exécuté`);
   assert.deepEqual(watch.dialogs, [], `${where} : une boîte de dialogue s'est ouverte (script injecté exécuté)`);
   assert.deepEqual(state.handlers, [], `${where} : attribut de gestionnaire d'événement dans la page (injection HTML)`);
@@ -178,11 +210,43 @@ async function checkPage(page, where) {
   assertNoBrowserErrors(where);
 }
 
+/**
+ * Runs `fn` on the current page; if the page went away under it (a page that reloads itself,
+ * <meta http-equiv="refresh">, while a mailbox check runs), runs it again on the new one.
+ */
+async function onSettledPage(page, fn) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= 3 || !/Execution context was destroyed|navigat/i.test(error.message)) throw error;
+      await page.waitForLoadState('load', { timeout: NAV_TIMEOUT });
+    }
+  }
+}
+
 function assertNoBrowserErrors(where) {
   assert.deepEqual(watch.pageErrors, [], `${where} : erreur JavaScript dans la page`);
   assert.deepEqual(watch.cspViolations, [], `${where} : violation de la Content-Security-Policy`);
-  assert.deepEqual(watch.consoleErrors, [], `${where} : erreur dans la console du navigateur`);
+  assert.deepEqual(watch.consoleErrors, [], `${where} : erreur dans la console du navigateur${diagnose(watch.consoleErrors)}`);
   assert.deepEqual(watch.failedRequests, [], `${where} : requête échouée`);
+}
+
+/** What a console error this test has met before means, to name the bug in the failure. */
+function diagnose(errors) {
+  const known = [
+    [
+      /<rect> attribute height: A negative value is not valid/,
+      "bogue de vigie-mail (crates/vigie-mail/src/report/charts.rs, horizontal_bars) : un graphique " +
+        "en barres horizontales d'une seule ligne (ici « Messages sensibles, par dossier », tout dans INBOX) " +
+        "fait 60 + 28 px de haut, trop peu pour le titre, les marges et l'axe : la zone de tracé n'a que " +
+        "quelques pixels et la barre (marges de 4 px en haut et en bas) a une hauteur négative, " +
+        "<rect height=\"-7\"> que le navigateur refuse (la barre n'est pas dessinée). Reproduire : " +
+        "vigie mail scan --maildir DOSSIER --format html sur une Maildir d'un seul message avec un IBAN.",
+    ],
+  ];
+  const found = known.filter(([re]) => errors.some((e) => re.test(e))).map(([, why]) => why);
+  return found.length ? `\n  Diagnostic : ${found.join('\n  Diagnostic : ')}\n` : '';
 }
 
 /** Opens a URL, checks the HTTP status, runs the page checks, takes the screenshot. */
@@ -222,8 +286,10 @@ async function submit(page, button, { status = 200, expectRedirect = false, name
 
 /**
  * A form refused as forged although the browser sent it from the app's own page: say why,
- * from the headers the browser really sent (`Origin: null` is what Chromium and Firefox send
- * for a form POST from a page served with `Referrer-Policy: no-referrer`).
+ * from the headers the browser really sent. `Origin: null` is what Chromium and Firefox send
+ * for a form POST from a page served with `Referrer-Policy: no-referrer`; the server was fixed
+ * (a332c9e: pages served with `same-origin`, and `Origin: null` accepted with
+ * `Sec-Fetch-Site: same-origin`), so this names a regression.
  */
 async function explainRefusedForm(response, expected) {
   if (response.status() !== 403 || expected === 403) return;
@@ -235,9 +301,8 @@ async function explainRefusedForm(response, expected) {
       `formulaire refusé (403, « jeton de sécurité absent ou périmé ») alors qu'il vient d'une page de Vigie : ` +
         `le navigateur a envoyé Origin: null et Sec-Fetch-Site: ${headers['sec-fetch-site']} ` +
         `(c'est ce qu'il envoie pour un POST depuis une page servie avec Referrer-Policy: no-referrer), ` +
-        `et security::same_origin refuse « null » sans regarder Sec-Fetch-Site. ` +
-        `Aucun formulaire de l'application ne fonctionne dans un vrai navigateur tant que ce n'est pas corrigé. ` +
-        `(VIGIE_BROWSER_TOLERER_BOGUES=1 fait recevoir les pages avec Referrer-Policy: same-origin, pour tester le reste du parcours en attendant.)`,
+        `et security::same_origin l'a refusé. Régression de la correction a332c9e : ` +
+        `aucun formulaire de l'application ne fonctionne dans un vrai navigateur.`,
     );
   }
 }
@@ -260,25 +325,6 @@ function hoursLeft(text) {
   const m = /il reste (?:(\d+) jours?)?\s*(?:(\d+) heures?)?/.exec(text);
   assert.ok(m && (m[1] || m[2]), `compte à rebours illisible : ${JSON.stringify(text)}`);
   return Number(m[1] || 0) * 24 + Number(m[2] || 0);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Place reserved for the mailbox screens (not called yet).
-
-/**
- * TODO (écran « Messagerie », à écrire par qui développe cet écran) : ajouter la boîte de test
- * Dovecot (tests/fixtures/dovecot.sh, compte et mot de passe de la fixture), lancer l'audit, et
- * vérifier qu'un constat `sieve.redirect` (règle de transfert vers une adresse extérieure) est
- * affiché, avec les mêmes contrôles que les autres pages (checkPage, captures numérotées).
- * À appeler depuis main() après les étapes de l'incident, quand l'écran existera ; le serveur
- * Dovecot devra alors être démarré par scripts/browser-test.sh et son adresse passée ici dans
- * `ctx`.
- *
- * @param {import('playwright-core').Page} page
- * @param {object} ctx  état du parcours (secret TOTP, identifiants…)
- */
-async function mailboxSteps(page, ctx) {
-  throw new Error("mailboxSteps n'est pas encore écrit (écran « Messagerie » à venir)");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,25 +384,6 @@ async function main() {
     // it starts at the real time and runs normally until told otherwise.
     await context.clock.install({ time: new Date() });
 
-    if (TOLERATE) {
-      // Stop-gap, off by default, to exercise the rest of the flow until the server is fixed.
-      // The browser computes `Origin` itself (a rewritten request header is ignored), so the
-      // pages are fetched here instead: a form post leaves with the site's real origin, and every
-      // page comes back with `Referrer-Policy: same-origin` (see explainRefusedForm).
-      console.log('ATTENTION : VIGIE_BROWSER_TOLERER_BOGUES=1, bogues connus du serveur tolérés :');
-      for (const bug of KNOWN_BUGS) console.log(`  - ${bug}`);
-      const origin = new URL(BASE_URL).origin;
-      await context.route('**/*', async (route, request) => {
-        if (request.resourceType() !== 'document') return route.fallback();
-        const headers = request.headers();
-        if (headers.origin === 'null') headers.origin = origin;
-        const response = await route.fetch({ maxRedirects: 0, headers });
-        const answer = response.headers();
-        if (!(answer['content-type'] || '').startsWith('text/html')) return route.fulfill({ response });
-        return route.fulfill({ response, headers: { ...answer, 'referrer-policy': 'same-origin' } });
-      });
-    }
-
     const page = await context.newPage();
     page.on('dialog', async (dialog) => {
       watch.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -367,10 +394,14 @@ async function main() {
       if (message.type() !== 'error') return;
       const text = message.text();
       const where = message.location().url || '';
-      // The browser asks for /favicon.ico by itself; the app has none (404). Not the page's
-      // doing: noted once, not counted.
-      if (new URL(where || page.url()).pathname === '/favicon.ico') {
-        watch.notes.add("le serveur n'a pas d'icône (/favicon.ico répond 404)");
+      // On the detailed report, Chromium says « Blocked script execution … sandboxed »: that
+      // is Playwright's fake clock (context.clock, installed for the countdown) refused by the
+      // report's sandbox (the other scripts this test adds, the CSP-violation watcher
+      // included, do run there). The report step checks the report has no script of its own.
+      if (
+        /^Blocked script execution in '[^']*\/rapport' because the document's frame is sandboxed/.test(text) &&
+        /\/rapport$/.test(new URL(where || page.url()).pathname)
+      ) {
         return;
       }
       const status = /status of (\d{3})/.exec(text);
@@ -387,8 +418,8 @@ async function main() {
     await setupSteps(page, ctx);
     await enrolSteps(page, ctx);
     await signInSteps(page, ctx);
+    await mailboxSteps(page, ctx);
     await incidentSteps(page, ctx);
-    // Quand l'écran « Messagerie » existera : await mailboxSteps(page, ctx);
     await accountSteps(page, ctx);
     await phoneSteps(page, ctx);
 
@@ -564,7 +595,242 @@ async function signInSteps(page, ctx) {
   });
 }
 
-// 4–5. An incident « compromission de messagerie »: countdown, checklist, evidence, documents.
+// 4. « Messagerie »: the commune's mailbox (the Dovecot of scripts/browser-test.sh) added,
+// checked in the background, its forwarding rule found; the detailed report; the dashboard.
+async function mailboxSteps(page, ctx) {
+  const nav = () => page.getByRole('navigation', { name: 'Menu principal' });
+
+  await step(page, 'Messagerie : aucune boîte suivie, formulaire d\'ajout', async () => {
+    await nav().getByRole('link', { name: 'Messagerie' }).click();
+    await page.waitForURL(`${BASE_URL}/messagerie`);
+    await checkPage(page, '/messagerie');
+    await page.getByRole('heading', { name: 'Messagerie', level: 1 }).waitFor();
+    await page.getByText("Aucune boîte n'est encore suivie.").waitFor();
+    await shot(page, 'messagerie');
+    await page.getByRole('link', { name: 'Ajouter une boîte aux lettres' }).click();
+    await page.waitForURL(`${BASE_URL}/messagerie/ajouter`);
+    await checkPage(page, '/messagerie/ajouter');
+    await page.getByRole('heading', { name: 'Ajouter une boîte aux lettres' }).waitFor();
+    assert.equal(await page.getByLabel('Chiffrement de la connexion').inputValue(), 'tls', 'SSL/TLS proposé par défaut');
+    assert.equal(await page.locator('details').getAttribute('open'), null, 'réglages avancés repliés au départ');
+    await shot(page, 'messagerie-ajouter');
+  });
+
+  await step(page, 'Ajout refusé : serveur vide et port « abc », mot de passe non renvoyé', async () => {
+    // The browser's own checks (required fields) are lifted so that the server sees the form.
+    await page.locator('form[action="/messagerie/ajouter"]').evaluate((form) => {
+      form.noValidate = true;
+    });
+    await page.getByLabel('Nom de la boîte').fill(MAILBOX_LABEL);
+    await page.getByLabel('Identifiant de connexion').fill(MAILBOX.user);
+    await page.getByLabel('Mot de passe', { exact: true }).fill(MAILBOX.password);
+    await page.getByLabel('Serveur IMAP').fill('');
+    await page.getByText('Réglages avancés').click();
+    await page.getByLabel(/^Port IMAP/).fill('abc');
+    await submit(page, page.getByRole('button', { name: 'Ajouter et lancer le premier contrôle' }), {
+      status: 422,
+      name: 'messagerie-ajout-refuse',
+    });
+    assert.equal(await pathOf(page), '/messagerie/ajouter');
+    await page.getByRole('alert').getByText("La boîte n'a pas été ajoutée :").waitFor();
+    // French messages tied to their fields, the fields marked invalid.
+    assert.match(await page.locator('#serveur-erreur').innerText(), /^Indiquez le serveur IMAP/);
+    assert.match(await page.locator('#port-erreur').innerText(), /^Le port est un nombre entre 1 et 65535/);
+    for (const field of ['serveur', 'port']) {
+      const input = page.locator(`#${field}`);
+      assert.equal(await input.getAttribute('aria-invalid'), 'true', `#${field} marqué aria-invalid`);
+      assert.match(await input.getAttribute('aria-describedby'), new RegExp(`\\b${field}-erreur\\b`), `#${field} relié à son message`);
+    }
+    for (const field of ['libelle', 'identifiant', 'mot_de_passe']) {
+      assert.equal(await page.locator(`#${field}`).getAttribute('aria-invalid'), null, `#${field} n'est pas en erreur`);
+    }
+    // The advanced settings stay open to show the port's message.
+    assert.notEqual(await page.locator('details').getAttribute('open'), null, 'réglages avancés ouverts sur l\'erreur');
+    // What was typed comes back (the injected name as the field's value, as text); the
+    // password never does, neither in the field nor anywhere in the page.
+    assert.equal(await page.getByLabel('Nom de la boîte').inputValue(), MAILBOX_LABEL);
+    assert.equal(await page.getByLabel('Identifiant de connexion').inputValue(), MAILBOX.user);
+    assert.equal(await page.getByLabel(/^Port IMAP/).inputValue(), 'abc');
+    assert.equal(await page.getByLabel('Mot de passe', { exact: true }).inputValue(), '');
+    assert.ok(!(await page.content()).includes(MAILBOX.password), 'le mot de passe de la boîte est renvoyé dans la page');
+    // Nothing saved.
+    const list = await page.request.get('/api/messagerie');
+    assert.equal(list.status(), 200, '/api/messagerie');
+    assert.deepEqual((await list.json()).boites, [], 'une boîte a été enregistrée malgré les erreurs');
+  });
+
+  await step(page, 'Boîte Dovecot ajoutée, premier contrôle lancé', async () => {
+    await page.getByLabel('Mot de passe', { exact: true }).fill(MAILBOX.password);
+    await page.getByLabel('Serveur IMAP').fill(MAILBOX.host);
+    await page.getByLabel('Chiffrement de la connexion').selectOption({ label: 'SSL/TLS (port 993, le plus courant)' });
+    await page.getByLabel(/^Port IMAP/).fill(MAILBOX.imapsPort);
+    await page.getByLabel(/^Port des filtres ManageSieve/).fill(MAILBOX.sievePort);
+    await page.getByLabel(/^Autorité de certification privée/).fill(await readFile(MAILBOX.caPemPath, 'utf8'));
+    await submit(page, page.getByRole('button', { name: 'Ajouter et lancer le premier contrôle' }), {
+      expectRedirect: true,
+    });
+    assert.match(await pathOf(page), /^\/messagerie\/[^/]+$/);
+    ctx.mailboxUrl = page.url();
+    // Counts the reloads the page does by itself from now on.
+    ctx.mailboxReloads = 0;
+    ctx.countReloads = (frame) => {
+      if (frame === page.mainFrame() && frame.url() === ctx.mailboxUrl) ctx.mailboxReloads += 1;
+    };
+    page.on('framenavigated', ctx.countReloads);
+    // Either the check is still running (progress, and the page reloads itself every 3 s)
+    // or, on a fast machine, already over. Read in one go: the page may reload meanwhile.
+    const state = await onSettledPage(page, () =>
+      page.evaluate(() => ({
+        h1: document.querySelector('h1')?.textContent ?? '',
+        intro: document.querySelector('.intro')?.textContent ?? '',
+        running: Boolean(document.getElementById('t-encours')),
+        done: Boolean(document.getElementById('t-constats')),
+        progress: document.querySelector('progress[aria-label="Avancement du contrôle"]') !== null,
+        refresh: document.querySelector('meta[http-equiv="refresh"]')?.getAttribute('content') ?? null,
+        buttonDisabled: [...document.querySelectorAll('button')].find((b) => b.textContent.includes('Lancer un contrôle maintenant'))?.disabled,
+        text: document.body.innerText,
+        html: document.documentElement.outerHTML,
+      })),
+    );
+    assert.equal(state.h1, MAILBOX_LABEL, 'nom de la boîte affiché tel quel en titre');
+    assert.ok(
+      state.intro.includes(`@${MAILBOX.host}:${MAILBOX.imapsPort}`) && state.intro.includes(`port ${MAILBOX.sievePort}`),
+      `serveur et ports de la boîte : ${JSON.stringify(state.intro)}`,
+    );
+    assert.ok(!state.html.includes(MAILBOX.password), 'le mot de passe de la boîte est dans la page');
+    assert.ok(state.running || state.done, 'ni « Contrôle en cours » ni résultat sur la page de la boîte');
+    if (state.running) {
+      ctx.sawProgress = true;
+      assert.ok(state.progress, 'barre d\'avancement du contrôle');
+      assert.equal(state.refresh, '3', 'la page d\'un contrôle en cours se recharge toute seule (meta refresh 3 s)');
+      assert.match(state.text, /Cette page se met à jour toute seule\./);
+      assert.equal(state.buttonDisabled, true, '« Lancer un contrôle maintenant » désactivé pendant un contrôle');
+      await shot(page, 'messagerie-controle-en-cours');
+    } else {
+      watch.notes.add('le contrôle de la boîte était déjà fini au premier affichage : la page « Contrôle en cours » n\'a pas été vue');
+    }
+  });
+
+  await step(page, 'Contrôle fini (page rechargée toute seule) : règle de transfert sieve.redirect', async () => {
+    // No navigation from here: the page's own <meta http-equiv="refresh"> must bring the result.
+    const result = page.locator('#t-constats');
+    const failure = page.getByRole('alert').filter({ hasText: 'Le dernier contrôle a échoué' });
+    try {
+      await result.or(failure).first().waitFor({ timeout: CHECK_TIMEOUT });
+    } catch (error) {
+      const stage = await page.locator('#t-encours').innerText().catch(() => '(pas de section « Contrôle en cours »)');
+      throw new Error(
+        `le contrôle de la boîte n'a pas rendu de résultat en ${CHECK_TIMEOUT / 1000} s ` +
+          `(${ctx.mailboxReloads} rechargement(s) automatique(s) de la page ; dernier état affiché : ${JSON.stringify(stage)}) : ${error.message.split('\n')[0]}`,
+      );
+    }
+    page.off('framenavigated', ctx.countReloads);
+    if (await failure.count()) {
+      assert.fail(
+        `le contrôle de la boîte Dovecot de test a échoué côté serveur : ${JSON.stringify(await failure.innerText())} ` +
+          '(voir serve.log et dovecot.log dans les captures)',
+      );
+    }
+    await page.waitForLoadState('load');
+    if (ctx.sawProgress) {
+      assert.ok(ctx.mailboxReloads >= 1, 'le résultat est arrivé sans que la page se recharge');
+    }
+    await checkPage(page, ctx.mailboxUrl);
+    assert.equal(await page.locator('meta[http-equiv="refresh"]').count(), 0, 'la page continue de se recharger après le contrôle');
+    assert.equal(await page.locator('#t-encours').count(), 0, '« Contrôle en cours » encore affiché à côté du résultat');
+    await assertShownAsText(page, 'h1', MAILBOX_LABEL, 'nom de la boîte');
+    assert.match(await page.locator('section[aria-labelledby="t-constats"]').innerText(), /(^|\s)1 message analysé\./);
+
+    // The forwarding rule: critical (outside address), why and what to do, the address named.
+    const redirect = page.locator('li.constat', { has: page.locator('code', { hasText: /^sieve\.redirect$/ }) });
+    assert.equal(await redirect.count(), 1, 'un constat sieve.redirect');
+    const text = await redirect.innerText();
+    assert.match(await redirect.getAttribute('class'), /\bcritique\b/, `gravité du transfert vers l'extérieur : ${text}`);
+    assert.match(text, /Gravité critique/);
+    assert.match(text, /À traiter aujourd'hui/);
+    assert.ok(text.includes(MAILBOX.exfiltration), `l'adresse extérieure ${MAILBOX.exfiltration} est nommée : ${text}`);
+    assert.match(text, /Pourquoi :\s*\S/, '« Pourquoi » expliqué');
+    assert.match(text, /Que faire :/);
+    assert.ok((await redirect.locator('ul > li').count()) >= 1, '« Que faire » donne au moins une étape');
+    // The most serious first.
+    assert.match(await page.locator('li.constat').first().getAttribute('class'), /\bcritique\b/, 'constats du plus grave au moins grave');
+    // Nothing secret in the page: no password, no whole bank detail.
+    const html = await page.content();
+    assert.ok(!html.includes(MAILBOX.password), 'le mot de passe de la boîte est dans la page');
+    assert.ok(!html.includes(IBAN) && !html.includes(IBAN.replace(/ /g, '')), 'IBAN complet dans la page de la boîte');
+    assert.ok(await page.getByRole('button', { name: 'Lancer un contrôle maintenant' }).isEnabled());
+    await shot(page, 'messagerie-constats');
+  });
+
+  await step(page, 'Rapport détaillé : servi dans un bac à sable, valeurs masquées', async () => {
+    const link = page.getByRole('link', { name: 'Ouvrir le rapport détaillé des données exposées' });
+    assert.match(await link.getAttribute('href'), /^\/messagerie\/[^/]+\/controles\/[^/]+\/rapport$/);
+    const [response] = await Promise.all([
+      page.waitForNavigation({ timeout: NAV_TIMEOUT, waitUntil: 'load' }),
+      link.click(),
+    ]);
+    assert.equal(response.status(), 200, `${page.url()} : statut HTTP`);
+    const headers = await response.allHeaders();
+    assert.match(headers['content-type'] || '', /^text\/html/);
+    assert.equal(headers['content-security-policy'], REPORT_CSP, 'politique du rapport (bac à sable, aucun script)');
+    // The body as served (page.content() would need a script in the sandboxed page).
+    const body = await response.text();
+    await writeFile(path.join(ARTIFACTS, 'rapport-messagerie.html'), body);
+    assert.match(body, /<html lang="fr">/);
+    assert.match(body, /<title>Vigie — rapport d'exposition de la messagerie<\/title>/);
+    assert.ok(!/<script\b/i.test(body), 'un <script> dans le rapport');
+    assert.ok(!/\son[a-z]+\s*=/i.test(body), 'un attribut de gestionnaire d\'événement dans le rapport');
+    assert.ok(!/javascript:/i.test(body), 'une adresse javascript: dans le rapport');
+    assert.ok(!body.includes(XSS.script) && !body.includes('<img src=x'), 'une injection non échappée dans le rapport');
+    assert.ok(!body.includes(IBAN) && !body.includes(IBAN.replace(/ /g, '')), 'IBAN complet dans le rapport');
+    assert.ok(!/FR76\s*3000\s*6000/.test(body), 'début de l\'IBAN en clair dans le rapport');
+    assert.ok(body.includes(IBAN_MASKED), `IBAN masqué (${IBAN_MASKED}) attendu dans le rapport`);
+    assert.ok(!body.includes(MAILBOX.password), 'le mot de passe de la boîte est dans le rapport');
+    // What the reader sees (the accessibility tree needs no script in the page).
+    await page.getByRole('heading', { name: "Ce qu'un attaquant trouverait dans cette messagerie" }).waitFor();
+    await page.getByText('Coordonnees bancaires').first().waitFor();
+    await page.getByText(IBAN_MASKED).first().waitFor();
+    // The sandbox is in force: the document has an opaque origin (no cookie, no access to the
+    // app's pages from there).
+    assert.equal(await page.evaluate(() => self.origin), 'null', 'le rapport n\'est pas isolé (origine opaque attendue)');
+    assertNoBrowserErrors(page.url());
+    assert.deepEqual(watch.dialogs, [], 'boîte de dialogue sur le rapport');
+    await shot(page, 'messagerie-rapport');
+  });
+
+  await step(page, 'Liste des boîtes : la boîte et son constat critique', async () => {
+    await visit(page, ctx.mailboxUrl, {});
+    await nav().getByRole('link', { name: 'Messagerie' }).click();
+    await page.waitForURL(`${BASE_URL}/messagerie`);
+    await checkPage(page, '/messagerie');
+    const row = page.locator('table tbody tr');
+    assert.equal(await row.count(), 1, 'une boîte suivie');
+    await assertShownAsText(page, 'table tbody td a', MAILBOX_LABEL, 'nom de la boîte dans la liste');
+    assert.equal(await row.getByRole('link').getAttribute('href'), new URL(ctx.mailboxUrl).pathname);
+    assert.match(await row.locator('td').nth(1).innerText(), /^\d{2}\/\d{2}\/\d{4}/, 'date du dernier contrôle');
+    assert.match(await row.locator('.pastille.critique').innerText(), /^\d+ critiques?$/);
+    assert.equal(await page.locator('meta[http-equiv="refresh"]').count(), 0, 'la liste se recharge alors qu\'aucun contrôle ne tourne');
+    await shot(page, 'messagerie-liste');
+  });
+
+  await step(page, 'Tableau de bord : carte « Messagerie »', async () => {
+    await nav().getByRole('link', { name: 'Tableau de bord' }).click();
+    await page.waitForURL(`${BASE_URL}/`);
+    await checkPage(page, '/');
+    const card = page.locator('section[aria-labelledby="t-messagerie"]');
+    const text = await card.innerText();
+    assert.match(text, /1 boîte suivie ;\s*dernier contrôle : \d{2}\/\d{2}\/\d{4}/, `carte Messagerie : ${text}`);
+    assert.match(text, /Constats ouverts :/);
+    assert.match(await card.locator('.gravites .pastille.critique').innerText(), /^[1-9]\d*$/, 'constats critiques comptés');
+    assert.match(text, /à traiter aujourd'hui/);
+    // The chart of findings over time needs two days of checks; one check today: no chart.
+    assert.equal(await card.locator('figure.graphique').count(), 0, 'graphique affiché avec un seul jour de contrôles');
+    await card.getByRole('link', { name: 'Voir les boîtes et leurs constats' }).waitFor();
+    await shot(page, 'tableau-de-bord-messagerie');
+  });
+}
+
+// 5–6. An incident « compromission de messagerie »: countdown, checklist, evidence, documents.
 async function incidentSteps(page, ctx) {
   await step(page, 'Déclaration : titre manquant refusé', async () => {
     await page.getByRole('link', { name: 'Déclarer un incident' }).first().click();
@@ -700,7 +966,7 @@ async function incidentSteps(page, ctx) {
   });
 }
 
-// 6. « Mon compte » and « Journal de sécurité ».
+// 7. « Mon compte » and « Journal de sécurité ».
 async function accountSteps(page) {
   await step(page, 'Mon compte', async () => {
     await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Mon compte' }).click();
@@ -739,36 +1005,36 @@ async function accountSteps(page) {
   });
 }
 
-// 7. A phone-sized screen: pages fit the width, the menu stays reachable.
+// 8. A phone-sized screen: pages fit the width, the menu stays reachable.
 async function phoneSteps(page, ctx) {
   await step(page, 'Sur un téléphone (390 × 844)', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [url, name] of [
       ['/', 'telephone-tableau-de-bord'],
+      [ctx.mailboxUrl, 'telephone-messagerie'],
       [ctx.incidentUrl, 'telephone-incident'],
     ]) {
       await visit(page, url, {});
       // Elements that stick out on the right, by part of the page.
+      // Elements that stick out on the right. Wide tables scroll inside their own box
+      // (div.defilant), which is how they fit: what is clipped by such a box does not count.
       const fit = await page.evaluate(() => {
-        const wide = { header: [], rest: [] };
+        const wide = [];
         for (const el of document.body.querySelectorAll('*')) {
           if (el.getBoundingClientRect().right <= window.innerWidth + 1) continue;
-          const label = `${el.localName}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`;
-          (el.closest('header') ? wide.header : wide.rest).push(label);
+          const scroller = el.parentElement?.closest('.defilant');
+          if (scroller && scroller.getBoundingClientRect().right <= window.innerWidth + 1) continue;
+          wide.push(`${el.localName}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`);
         }
-        return { scroll: document.documentElement.scrollWidth, width: window.innerWidth, wide };
+        return { scroll: document.documentElement.scrollWidth, width: window.innerWidth, wide: [...new Set(wide)] };
       });
-      const overflow = `${url} : le contenu déborde en largeur sur un téléphone (${fit.scroll} px pour ${fit.width} px : ${[...new Set(fit.wide.rest)].join(', ')})`;
-      if (TOLERATE && fit.wide.rest.length > 0) watch.notes.add(`BOGUE TOLÉRÉ : ${overflow}`);
-      else assert.deepEqual(fit.wide.rest, [], overflow);
-      if (fit.wide.header.length > 0) {
-        // Seen with the injected administrator's name, a long word without a break: the
-        // sign-out button is pushed off the screen. Reported, not failed (real names break).
-        watch.notes.add(
-          `sur téléphone, le bandeau déborde de l'écran (${[...new Set(fit.wide.header)].join(', ')}) ` +
-            "avec un nom d'utilisateur fait d'un long mot sans coupure : le bouton « Se déconnecter » sort de l'écran",
-        );
-      }
+      // The header included: with the injected administrator's name, a long word, the
+      // sign-out button used to be pushed off the screen (fixed: the name wraps).
+      assert.deepEqual(
+        fit.wide,
+        [],
+        `${url} : le contenu déborde en largeur sur un téléphone (${fit.scroll} px pour ${fit.width} px : ${fit.wide.join(', ')})`,
+      );
       await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Incidents' }).waitFor({ state: 'visible' });
       await shot(page, name);
     }
