@@ -71,8 +71,9 @@ pub fn findings(report: &ScanReport) -> Vec<AuditFinding> {
                 categories_text.join(" ; ")
             )
         },
-        remediation: "1. Ouvrez le rapport détaillé (vigie mail scan … --format html) : il liste \
-                      chaque message, avec sa date, son dossier et les valeurs masquées.\n2. \
+        remediation: "1. Ouvrez le rapport détaillé (bouton « Ouvrir le rapport détaillé » de \
+                      l'application, ou vigie mail scan … --format html) : il liste chaque \
+                      message, avec sa date, son dossier et les valeurs masquées.\n2. \
                       Changez les mots de passe envoyés en clair, puis supprimez ces messages.\n3. \
                       Rangez RIB, factures, actes et pièces d'identité hors de la messagerie \
                       (comptabilité, archives), puis supprimez les messages, corbeille comprise."

@@ -146,7 +146,8 @@ pub fn steps(report: &ScanReport) -> Vec<String> {
     if !steps.is_empty() {
         steps.push(
             "Protégez l'accès à la boîte : mot de passe long et unique, double authentification, \
-             et vérification des règles de transfert (commande « vigie mail audit »)."
+             et vérification des règles de transfert (le contrôle de la boîte dans l'application Vigie, \
+             ou la commande « vigie mail audit »)."
                 .to_owned(),
         );
     }

@@ -9,7 +9,9 @@ const BAR: RGBColor = RGBColor(0x1f, 0x4e, 0x79);
 /// (folder names, French kind names) read better horizontally.
 pub fn horizontal_bars(caption: &str, data: &[(String, u64)]) -> String {
     let rows = data.len().max(1);
-    let height = 60 + 28 * rows as u32;
+    // Caption, margins and the axis take about 90 px whatever the rows: with less room left
+    // for one row, plotters drew bars of negative height (browsers reject them).
+    let height = 110 + 32 * rows as u32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
@@ -155,5 +157,25 @@ mod tests {
         let svg = vertical_bars("Par année", &[("2019".into(), 2), ("2020".into(), 0)]);
         assert!(svg.contains("2019"));
         assert!(horizontal_bars("vide", &[]).starts_with("<svg"));
+    }
+
+    /// Every bar has room, from one row to many (a single folder drew a negative height).
+    #[test]
+    fn bars_never_have_a_negative_size() {
+        for rows in 1..=15u64 {
+            let data: Vec<(String, u64)> =
+                (0..rows).map(|i| (format!("Dossier {i}"), i + 1)).collect();
+            for svg in [
+                horizontal_bars("Par dossier", &data),
+                vertical_bars("Par année", &data),
+                vertical_bars_of("Constats", "constats", &data),
+            ] {
+                assert!(
+                    !svg.contains("height=\"-") && !svg.contains("width=\"-"),
+                    "{rows} rows"
+                );
+                assert!(svg.contains("<rect"), "{rows} rows: bars drawn");
+            }
+        }
     }
 }
