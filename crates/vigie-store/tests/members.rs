@@ -195,4 +195,41 @@ async fn roles_and_removal(env: &Env) {
     assert_not_found(store.remove_member(&a, &agent.id).await, "removed twice");
 }
 
-on_both_backends!(invitations, roles_and_removal);
+async fn known_devices(env: &Env) {
+    let store = &env.store;
+    let user = store
+        .create_user(&NewUser {
+            email: "agent@a.fr".into(),
+            display_name: "Agent".into(),
+            password_hash: "$argon2id$fictif".into(),
+        })
+        .await
+        .unwrap();
+    let now = Utc::now();
+    assert_eq!(
+        store
+            .see_device(&user.id, "d1", "Firefox", "10.0.0.1", now)
+            .await
+            .unwrap(),
+        (true, 0),
+        "first device: new, nothing before"
+    );
+    assert_eq!(
+        store
+            .see_device(&user.id, "d1", "Firefox", "10.0.0.2", now)
+            .await
+            .unwrap(),
+        (false, 0),
+        "known device"
+    );
+    assert_eq!(
+        store
+            .see_device(&user.id, "d2", "Chrome", "10.0.0.3", now)
+            .await
+            .unwrap(),
+        (true, 1),
+        "a second device: new, one before"
+    );
+}
+
+on_both_backends!(invitations, roles_and_removal, known_devices);

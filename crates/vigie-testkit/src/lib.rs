@@ -33,7 +33,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub mod postgres;
+pub mod smtp;
 pub use postgres::Postgres;
+pub use smtp::{ReceivedMail, SmtpSink};
 
 /// The main test user (an address, as most French hosting providers use).
 pub const USER: &str = "secretariat@mairie-exemple.fr";

@@ -116,6 +116,59 @@ pub struct NewSession<'a> {
 
 impl Store {
     // -----------------------------------------------------------------------------------------
+    // Known devices.
+
+    /// Records that `user_id` signed in from the browser whose device cookie hashes to
+    /// `device_hash`. Returns whether the device was new, and how many devices the user had
+    /// before (0 at the very first sign-in: nothing to warn about then).
+    pub async fn see_device(
+        &self,
+        user_id: &str,
+        device_hash: &str,
+        user_agent: &str,
+        ip: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(bool, u64), Error> {
+        let mut tx = self.begin_write().await?;
+        let user_agent: String = user_agent.chars().take(300).collect();
+        let seen = sqlx::query(
+            "UPDATE known_devices SET last_seen_at = $1, ip = $2 \
+             WHERE user_id = $3 AND device_hash = $4",
+        )
+        .bind(ts(&now))
+        .bind(ip)
+        .bind(user_id)
+        .bind(device_hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if seen.rows_affected() == 1 {
+            tx.commit().await.map_err(db)?;
+            return Ok((false, 0));
+        }
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM known_devices WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+        let before = Cols(&row).count("n")?;
+        sqlx::query(
+            "INSERT INTO known_devices (user_id, device_hash, first_seen_at, last_seen_at, \
+             user_agent, ip) VALUES ($1, $2, $3, $3, $4, $5)",
+        )
+        .bind(user_id)
+        .bind(device_hash)
+        .bind(ts(&now))
+        .bind(&user_agent)
+        .bind(ip)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok((true, before))
+    }
+
+    // -----------------------------------------------------------------------------------------
     // Setup.
 
     /// True once the setup wizard has run.

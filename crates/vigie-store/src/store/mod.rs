@@ -75,6 +75,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0004_invitations.sql"),
         include_str!("../../migrations/postgres/0004_invitations.sql"),
     ),
+    (
+        5,
+        "known_devices",
+        include_str!("../../migrations/sqlite/0005_known_devices.sql"),
+        include_str!("../../migrations/postgres/0005_known_devices.sql"),
+    ),
 ];
 
 /// Column lists, as macros so that `concat!` can build `&'static str` queries from them
