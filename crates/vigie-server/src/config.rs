@@ -15,10 +15,12 @@
 //! upload_limit_mib = 512
 //! workers = 1           # background jobs run at once by this server (0: none, web only)
 //! recheck_hours = 24    # each mailbox is checked again after this long (0: only on demand)
+//! smtp_url = "smtps://vigie%40mairie.fr:motdepasse@smtp.exemple.fr"  # e-mails to users
+//! smtp_from = "Vigie <vigie@mairie.fr>"
 //! ```
 //!
 //! Environment: `VIGIE_LISTEN`, `VIGIE_DATA_DIR`, `VIGIE_DB`, `VIGIE_BLOBS`,
-//! `VIGIE_PUBLIC_URL`, and `VIGIE_SECRET_KEY` (the server key in base64, instead of the key
+//! `VIGIE_PUBLIC_URL`, `VIGIE_SMTP_URL`, and `VIGIE_SECRET_KEY` (the server key in base64, instead of the key
 //! file in the data directory). The binary maps its flags and these variables onto
 //! [`Overrides`].
 
@@ -55,6 +57,12 @@ pub struct Config {
     pub workers: usize,
     /// Each mailbox is checked again after this many hours (0: only when asked).
     pub recheck_hours: i64,
+    /// The SMTP server for e-mails to users (`smtps://user:password@host`,
+    /// `smtp://host:587?tls=required`, `smtp://127.0.0.1:2525` for a local relay); none: no
+    /// e-mail is sent. It may hold a password: never printed.
+    pub smtp_url: Option<String>,
+    /// The sender of those e-mails.
+    pub smtp_from: String,
 }
 
 /// What the command line (or the environment, through clap) sets.
@@ -74,6 +82,8 @@ pub struct Overrides {
     pub public_url: Option<String>,
     /// `VIGIE_SECRET_KEY`.
     pub secret_key_base64: Option<String>,
+    /// `VIGIE_SMTP_URL`.
+    pub smtp_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +99,8 @@ struct FileConfig {
     upload_limit_mib: Option<u64>,
     workers: Option<usize>,
     recheck_hours: Option<i64>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
 }
 
 /// The default listening address.
@@ -104,7 +116,7 @@ impl Config {
                     detail: format!(
                         "{} : {} — les clés possibles sont listen, data_dir, db, blobs, \
                          public_url, secure_cookies, session_hours, upload_limit_mib, workers, \
-                         recheck_hours",
+                         recheck_hours, smtp_url, smtp_from",
                         path.display(),
                         e.message()
                     ),
@@ -184,6 +196,13 @@ impl Config {
             secret_key_base64: overrides.secret_key_base64,
             workers,
             recheck_hours,
+            smtp_url: overrides
+                .smtp_url
+                .or(file.smtp_url)
+                .filter(|u| !u.is_empty()),
+            smtp_from: file
+                .smtp_from
+                .unwrap_or_else(|| "Vigie <vigie@localhost>".to_string()),
         })
     }
 

@@ -12,6 +12,7 @@
 //!   (described by `/api/openapi.json`);
 //! * [`keys`]: the server key that seals secrets the server must read back (TOTP secrets,
 //!   mailbox passwords);
+//! * [`mail`]: e-mails to users over SMTP (sign-in from a new device);
 //! * [`jobs`]: the background workers of the database-backed job queue (mailbox checks).
 //!
 //! The server is a thin shell: incidents go through `vigie-incident`'s service, persistence
@@ -23,6 +24,7 @@ pub mod config;
 pub mod error;
 pub mod jobs;
 pub mod keys;
+pub mod mail;
 pub mod pages;
 pub mod security;
 pub mod state;
@@ -344,7 +346,8 @@ pub async fn start_with_store(config: Config, store: Store) -> Result<Running, E
     } else {
         Some(format!("{base_url}/installation?jeton={setup_token}"))
     };
-    let state = AppState::new(store.clone(), blobs, key, config, setup_token);
+    let mailer = mail::Mailer::from_config(&config)?;
+    let state = AppState::new(store.clone(), blobs, key, config, setup_token, mailer);
     let workers = jobs::spawn(&state);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (shutdown, on_shutdown) = oneshot::channel::<()>();

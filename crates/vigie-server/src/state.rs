@@ -22,6 +22,7 @@ struct Inner {
     key: ServerKey,
     config: Config,
     setup_token: String,
+    mailer: crate::mail::Mailer,
     /// Wakes this server's job workers when a request enqueues a job (other servers find it
     /// at their next poll).
     job_wakeup: tokio::sync::Notify,
@@ -35,6 +36,7 @@ impl AppState {
         key: ServerKey,
         config: Config,
         setup_token: String,
+        mailer: crate::mail::Mailer,
     ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
@@ -43,6 +45,7 @@ impl AppState {
                 key,
                 config,
                 setup_token,
+                mailer,
                 job_wakeup: tokio::sync::Notify::new(),
             }),
         }
@@ -56,6 +59,11 @@ impl AppState {
     /// The blob store (evidence, documents, mailbox reports).
     pub fn blobs(&self) -> &LocalBlobStore {
         &self.inner.blobs
+    }
+
+    /// E-mails to users.
+    pub fn mailer(&self) -> &crate::mail::Mailer {
+        &self.inner.mailer
     }
 
     /// Tells this server's workers that a job is waiting.

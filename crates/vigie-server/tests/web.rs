@@ -13,6 +13,8 @@ use vigie_store::{NewUser, Role, Store};
 
 struct Env {
     server: Option<Running>,
+    /// Where the server's e-mails go.
+    smtp: vigie_testkit::SmtpSink,
     store: Store,
     base: String,
     setup_url: String,
@@ -29,10 +31,12 @@ impl Env {
 }
 
 async fn start(store: Store, dir: tempfile::TempDir, pg: Option<vigie_testkit::Postgres>) -> Env {
+    let smtp = vigie_testkit::SmtpSink::start().unwrap_or_else(|e| panic!("smtp sink: {e}"));
     let config = Config::resolve(
         Overrides {
             listen: Some("127.0.0.1:0".into()),
             data_dir: Some(dir.path().to_path_buf()),
+            smtp_url: Some(smtp.url()),
             ..Overrides::default()
         },
         dir.path(),
@@ -45,6 +49,7 @@ async fn start(store: Store, dir: tempfile::TempDir, pg: Option<vigie_testkit::P
     let setup_url = server.setup_url.clone().unwrap_or_default();
     Env {
         server: Some(server),
+        smtp,
         store,
         base,
         setup_url,
@@ -1567,6 +1572,88 @@ async fn members_and_roles(env: &Env) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A sign-in from a new device: a line in the journal and an e-mail (to a local SMTP sink).
+
+async fn new_device_email(env: &Env) {
+    let (mut b, secret, codes) = set_up(env).await;
+    assert!(
+        b.cookies.contains_key("vigie_appareil"),
+        "the first browser is known"
+    );
+    // The same browser again: no e-mail.
+    let csrf = b.get("/").await.field("csrf");
+    b.post("/deconnexion", &[("csrf", &csrf)]).await;
+    let signin = b.get("/connexion").await;
+    let pw = b
+        .post(
+            "/connexion",
+            &[
+                ("csrf", &signin.field("csrf")),
+                ("email", "secretariat@mairie-saint-exemple.fr"),
+                ("mot_de_passe", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(pw.location(), "/connexion/code");
+    let csrf = b.get("/connexion/code").await.field("csrf");
+    let ok = b
+        .post(
+            "/connexion/code",
+            &[("csrf", &csrf), ("code", &oathtool(&secret, now() + 30))],
+        )
+        .await;
+    assert_eq!(ok.location(), "/", "{}", ok.body);
+
+    // Another browser: the user is told, by e-mail.
+    let mut other = Browser::new(env);
+    let signin = |code: &str| serde_json::json!({"email": "secretariat@mairie-saint-exemple.fr", "mot_de_passe": PASSWORD, "code": code});
+    let session = other
+        .post_json("/api/session", None, signin(&codes[0]))
+        .await;
+    assert_eq!(session.status, 200, "{}", session.body);
+    let mails =
+        tokio::task::block_in_place(|| env.smtp.wait_for(1, std::time::Duration::from_secs(15)));
+    assert_eq!(mails.len(), 1, "one e-mail: {mails:?}");
+    let mail = &mails[0];
+    assert_eq!(
+        mail.to,
+        vec!["secretariat@mairie-saint-exemple.fr".to_string()]
+    );
+    let parsed = mail_parser::MessageParser::default()
+        .parse(mail.data.as_bytes())
+        .unwrap_or_else(|| panic!("unreadable e-mail:\n{}", mail.data));
+    assert_eq!(
+        parsed.subject(),
+        Some("Vigie : connexion depuis un nouvel appareil")
+    );
+    let text = parsed.body_text(0).unwrap_or_default().to_string();
+    assert!(text.contains("Bonjour Claire Martin"), "{text}");
+    assert!(
+        text.contains("« Se déconnecter de tous les appareils »"),
+        "{text}"
+    );
+    assert!(text.contains("127.0.0.1"), "{text}");
+    for secret_text in [PASSWORD, secret.as_str(), codes[0].as_str()] {
+        assert!(!mail.data.contains(secret_text), "a secret in the e-mail");
+    }
+    let journal = b.get("/journal-securite").await;
+    assert!(
+        journal.shows("Connexion depuis un nouvel appareil"),
+        "{}",
+        journal.body
+    );
+
+    // That browser is known now: no second e-mail.
+    assert!(other.cookies.contains_key("vigie_appareil"));
+    let again = other
+        .post_json("/api/session", None, signin(&codes[1]))
+        .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(env.smtp.messages().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 macro_rules! on_both_backends {
     ($($scenario:ident),* $(,)?) => {
@@ -1602,4 +1689,5 @@ on_both_backends!(
     mailbox_checks,
     every_route_is_tenant_scoped,
     members_and_roles,
+    new_device_email,
 );

@@ -24,6 +24,9 @@ pub fn run(args: &ServeArgs, data_dir: &Path) -> Result<i32, Failure> {
         secret_key_base64: std::env::var("VIGIE_SECRET_KEY")
             .ok()
             .filter(|v| !v.is_empty()),
+        smtp_url: std::env::var("VIGIE_SMTP_URL")
+            .ok()
+            .filter(|v| !v.is_empty()),
     };
     let config = vigie_server::Config::resolve(overrides, data_dir).map_err(failure)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -7,6 +7,7 @@
 //! accepted, second factor accepted) replaces the session by a new one with a new token, so a
 //! token planted in a browser before sign-in is worthless after it (session fixation).
 
+pub mod devices;
 pub mod password;
 pub mod recovery;
 pub mod throttle;

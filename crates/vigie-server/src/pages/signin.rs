@@ -17,8 +17,9 @@ use serde::Deserialize;
 use vigie_store::{SessionStage, UserRecord};
 
 use super::{Chrome, render, render_status, see_other};
+use crate::auth::devices::DeviceCookie;
 use crate::auth::{
-    self, AnySession, ClientInfo, SESSION_COOKIE, password, recovery, throttle, totp,
+    self, AnySession, ClientInfo, SESSION_COOKIE, devices, password, recovery, throttle, totp,
 };
 use crate::error::Error;
 use crate::security::CsrfToken;
@@ -250,6 +251,14 @@ fn with_cookie(mut response: Response, state: &AppState, token: &str, max_age: i
     response
 }
 
+/// Adds the device cookie, when the sign-in gave the browser one.
+fn with_device(mut response: Response, device_cookie: Option<String>) -> Response {
+    if let Some(value) = device_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
 fn session_seconds(state: &AppState) -> i64 {
     state.config().session_hours * 3600
 }
@@ -345,6 +354,7 @@ pub async fn show_code(session: Option<AnySession>) -> Result<Response, Error> {
 pub async fn submit_code(
     State(state): State<AppState>,
     client: ClientInfo,
+    device: DeviceCookie,
     session: Option<AnySession>,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, Error> {
@@ -380,11 +390,10 @@ pub async fn submit_code(
     )
     .await?;
     signed_in_event(&state, &s.user, &client, &how).await?;
-    Ok(with_cookie(
-        see_other("/"),
-        &state,
-        &token,
-        session_seconds(&state),
+    let device_cookie = devices::recognise(&state, &s.user, &device, &client).await?;
+    Ok(with_device(
+        with_cookie(see_other("/"), &state, &token, session_seconds(&state)),
+        device_cookie,
     ))
 }
 
@@ -420,6 +429,7 @@ pub async fn show_enrol(
 pub async fn submit_enrol(
     State(state): State<AppState>,
     client: ClientInfo,
+    device: DeviceCookie,
     session: Option<AnySession>,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, Error> {
@@ -469,6 +479,7 @@ pub async fn submit_enrol(
     )
     .await?;
     signed_in_event(&state, &s.user, &client, "première connexion").await?;
+    let device_cookie = devices::recognise(&state, &s.user, &device, &client).await?;
     let page = RecoveryCodesPage {
         chrome: Chrome {
             title: "Codes de secours".into(),
@@ -479,11 +490,9 @@ pub async fn submit_enrol(
         headline: "La double authentification est activée.".into(),
         codes,
     };
-    Ok(with_cookie(
-        render(&page)?,
-        &state,
-        &token,
-        session_seconds(&state),
+    Ok(with_device(
+        with_cookie(render(&page)?, &state, &token, session_seconds(&state)),
+        device_cookie,
     ))
 }
 
@@ -522,6 +531,7 @@ pub struct ApiSignin {
 pub async fn api_signin(
     State(state): State<AppState>,
     client: ClientInfo,
+    device: DeviceCookie,
     Json(body): Json<ApiSignin>,
 ) -> Result<Response, Error> {
     let unauthorised = |message: &str| {
@@ -550,6 +560,7 @@ pub async fn api_signin(
     let (token, record) =
         auth::start_session(&state, &user, SessionStage::Full, None, &client).await?;
     signed_in_event(&state, &user, &client, &how).await?;
+    let device_cookie = devices::recognise(&state, &user, &device, &client).await?;
     let response = Json(serde_json::json!({
         "schema": "vigie.session.v1",
         "utilisateur": user.display_name,
@@ -557,10 +568,8 @@ pub async fn api_signin(
         "expire": record.expires_at,
     }))
     .into_response();
-    Ok(with_cookie(
-        response,
-        &state,
-        &token,
-        session_seconds(&state),
+    Ok(with_device(
+        with_cookie(response, &state, &token, session_seconds(&state)),
+        device_cookie,
     ))
 }
