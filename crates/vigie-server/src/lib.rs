@@ -94,6 +94,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/membres/{id}/role", Access::Admin),
     ("POST", "/membres/{id}/retirer", Access::Admin),
     ("POST", "/membres/invitations/{id}/annuler", Access::Admin),
+    ("GET", "/contacts", Access::SignedIn),
+    ("POST", "/contacts", Access::SignedIn),
+    ("POST", "/contacts/{id}/verifie", Access::SignedIn),
+    ("POST", "/contacts/{id}/supprimer", Access::SignedIn),
+    ("GET", "/contacts/fiche-reflexes", Access::SignedIn),
     ("GET", "/messagerie", Access::SignedIn),
     ("GET", "/messagerie/ajouter", Access::SignedIn),
     ("POST", "/messagerie/ajouter", Access::SignedIn),
@@ -166,7 +171,7 @@ async fn not_found() -> Error {
 
 /// The application's router.
 pub fn router(state: AppState) -> Router {
-    use pages::{account, dashboard, incidents, mailboxes, members, setup, signin};
+    use pages::{account, contacts, dashboard, incidents, mailboxes, members, setup, signin};
     let upload_limit = usize::try_from(
         state
             .config()
@@ -245,6 +250,10 @@ pub fn router(state: AppState) -> Router {
         .route("/membres/{id}/role", post(members::change_role))
         .route("/membres/{id}/retirer", post(members::remove))
         .route("/membres/invitations/{id}/annuler", post(members::cancel))
+        .route("/contacts", get(contacts::show).post(contacts::add))
+        .route("/contacts/{id}/verifie", post(contacts::verified))
+        .route("/contacts/{id}/supprimer", post(contacts::remove))
+        .route("/contacts/fiche-reflexes", get(contacts::reflex_sheet))
         .route("/messagerie", get(mailboxes::list))
         .route(
             "/messagerie/ajouter",

@@ -1162,6 +1162,9 @@ async fn every_route_is_tenant_scoped(env: &Env) {
         .unwrap_or_else(|e| panic!("{e}"))[0]
         .id
         .clone();
+    // A contact of the organisation, for the « Contacts » routes.
+    let contacts = add_insurer(&mut b).await;
+    let contact_id = contacts.between("action=\"/contacts/", "/verifie\"");
     // A pending invitation and the administrator's own id, for the « Membres » routes.
     let link = invite(
         &mut b,
@@ -1181,6 +1184,7 @@ async fn every_route_is_tenant_scoped(env: &Env) {
         "Claire Martin",
         "Messages disparus de la mairie",
         "Marc Invité",
+        "POL-2026-4711",
         EXFILTRATION,
     ];
     // Signing out everywhere last: it ends the intruder's own session.
@@ -1189,13 +1193,25 @@ async fn every_route_is_tenant_scoped(env: &Env) {
         .filter(|(_, _, access)| *access != Access::Public)
         .collect();
     routes.sort_by_key(|(_, path, _)| path.contains("deconnexion"));
+    // Every id of the first organisation's objects, in the order `fill` takes them.
+    let all_ids = [
+        mailbox_id.clone(),
+        check_id.clone(),
+        job_id.clone(),
+        incident_id.clone(),
+        admin_id.clone(),
+        invitation_id.clone(),
+        contact_id.clone(),
+    ];
     let mut checked = 0;
     const MISSING: &str = "00000000-0000-4000-8000-000000000000";
     for (method, pattern, _) in routes {
-        // [mailbox, check, job, incident, member, invitation]
-        let fill = |ids: [&str; 6]| {
-            let [mailbox, check, job, incident, member, invitation] = ids;
-            if pattern.starts_with("/membres/invitations/") {
+        // [mailbox, check, job, incident, member, invitation, contact]
+        let fill = |ids: [&str; 7]| {
+            let [mailbox, check, job, incident, member, invitation, contact] = ids;
+            if pattern.starts_with("/contacts/") {
+                pattern.replace("{id}", contact)
+            } else if pattern.starts_with("/membres/invitations/") {
                 pattern.replace("{id}", invitation)
             } else if pattern.starts_with("/membres/") {
                 pattern.replace("{id}", member)
@@ -1210,31 +1226,17 @@ async fn every_route_is_tenant_scoped(env: &Env) {
                     .replace("{kind}", "cnil")
             }
         };
-        let path = fill([
-            &mailbox_id,
-            &check_id,
-            &job_id,
-            &incident_id,
-            &admin_id,
-            &invitation_id,
-        ]);
+        let path = fill(all_ids.each_ref().map(String::as_str));
         let page = call(&mut intruder, method, &path, &token).await;
         if pattern.contains('{') {
             assert_eq!(page.status, 404, "{method} {path}: {}", page.body);
             // No oracle: the answer is the one for an id that exists nowhere.
-            let missing_path = fill([MISSING; 6]);
+            let missing_path = fill([MISSING; 7]);
             let missing = call(&mut intruder, method, &missing_path, &token).await;
             let anonymise = |body: &str| {
-                [
-                    &mailbox_id,
-                    &check_id,
-                    &job_id,
-                    &incident_id,
-                    &admin_id,
-                    &invitation_id,
-                ]
-                .iter()
-                .fold(body.to_owned(), |b, id| b.replace(id.as_str(), MISSING))
+                all_ids
+                    .iter()
+                    .fold(body.to_owned(), |b, id| b.replace(id.as_str(), MISSING))
             };
             assert_eq!(
                 anonymise(&page.body),
@@ -1248,14 +1250,7 @@ async fn every_route_is_tenant_scoped(env: &Env) {
                 page.status,
                 page.body
             );
-            for id in [
-                &mailbox_id,
-                &check_id,
-                &job_id,
-                &incident_id,
-                &admin_id,
-                &invitation_id,
-            ] {
+            for id in &all_ids {
                 assert!(
                     !page.body.contains(id.as_str()),
                     "{method} {path} shows {id}"
@@ -1654,6 +1649,118 @@ async fn new_device_email(env: &Env) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Contacts vérifiés and the fiche réflexes.
+
+/// Adds the insurer through the form; returns the contacts page after.
+async fn add_insurer(b: &mut Browser) -> Page {
+    let csrf = b.get("/contacts").await.field("csrf");
+    let added = b
+        .post(
+            "/contacts",
+            &[
+                ("csrf", &csrf),
+                ("role", "assureur"),
+                ("nom", "Mutuelle des communes <i>test</i>"),
+                ("telephone", "01 23 45 67 89"),
+                ("courriel", "sinistres@mutuelle.example"),
+                ("numero_contrat", "POL-2026-4711"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    b.get("/contacts").await
+}
+
+async fn contacts_and_reflex_sheet(env: &Env) {
+    let (mut b, _secret, _codes) = set_up(env).await;
+    let page = b.get("/contacts").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.shows("Aucun contact enregistré"));
+    assert!(page.body.contains("17Cyber"), "national contacts listed");
+    assert!(
+        page.shows("Assureur de l'organisation"),
+        "missing roles listed"
+    );
+
+    let csrf = page.field("csrf");
+    let bad = b
+        .post(
+            "/contacts",
+            &[
+                ("csrf", &csrf),
+                ("role", "pape"),
+                ("nom", ""),
+                ("telephone", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    for message in [
+        "Choisissez le rôle",
+        "Indiquez le nom",
+        "Indiquez au moins un numéro de téléphone",
+    ] {
+        assert!(bad.shows(message), "{message}: {}", bad.body);
+    }
+    let page = add_insurer(&mut b).await;
+    assert!(
+        page.shows("Mutuelle des communes <i>test</i>"),
+        "escaped name"
+    );
+    assert!(!page.body.contains("<i>test</i>"));
+    assert!(page.shows("POL-2026-4711"));
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .format("vérifié le %d/%m/%Y")
+        .to_string();
+    assert!(page.shows(&today), "{}", page.body);
+    let id = page.between("action=\"/contacts/", "/verifie\"");
+    let csrf = page.field("csrf");
+    assert_eq!(
+        b.post(&format!("/contacts/{id}/verifie"), &[("csrf", &csrf)])
+            .await
+            .status,
+        303
+    );
+
+    // The fiche réflexes, with the organisation's own insurer on it.
+    let pdf = b.get("/contacts/fiche-reflexes").await;
+    assert_eq!(pdf.status, 200, "{}", pdf.body);
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+    let url = format!("{}/contacts/fiche-reflexes", b.base);
+    let bytes = b
+        .http
+        .get(url)
+        .header("cookie", b.cookie_header())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .bytes()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(bytes.starts_with(b"%PDF"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("fiche.pdf");
+    std::fs::write(&file, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    let text = Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext (poppler-utils): {e}"));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("POL-2026-4711") || text.contains("Mutuelle"),
+        "{text}"
+    );
+
+    let removed = b
+        .post(&format!("/contacts/{id}/supprimer"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(removed.status, 303);
+    assert!(b.get("/contacts").await.shows("Aucun contact enregistré"));
+}
+
+// ---------------------------------------------------------------------------------------------
 
 macro_rules! on_both_backends {
     ($($scenario:ident),* $(,)?) => {
@@ -1690,4 +1797,5 @@ on_both_backends!(
     every_route_is_tenant_scoped,
     members_and_roles,
     new_device_email,
+    contacts_and_reflex_sheet,
 );

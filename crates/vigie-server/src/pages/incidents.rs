@@ -322,7 +322,7 @@ pub async fn upload_evidence(
     Ok(see_other(&format!("/incidents/{}#t-preuves", record.id)))
 }
 
-fn attachment(content_type: &'static str, file_name: &str, body: Body) -> Response {
+pub(crate) fn attachment(content_type: &'static str, file_name: &str, body: Body) -> Response {
     let mut response = (StatusCode::OK, body).into_response();
     let h = response.headers_mut();
     h.insert(

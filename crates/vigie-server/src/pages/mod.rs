@@ -3,6 +3,7 @@
 //! `static/vigie.js` only adds live countdowns.
 
 pub mod account;
+pub mod contacts;
 pub mod dashboard;
 pub mod incidents;
 pub mod mailboxes;
