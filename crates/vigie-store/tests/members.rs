@@ -65,14 +65,53 @@ async fn invitations(env: &Env) {
     );
     assert!(store.pending_invitations(&a, now).await.unwrap().is_empty());
 
-    // An address that has an account cannot be invited; an unknown or expired link is refused.
+    // A member cannot be invited again; an account elsewhere can (the provider's technician),
+    // and joins signed in, with the invited address only.
     let again = store
-        .create_invitation(&invitation(&b, "h2", "jeanne@mairie.fr", Role::Elu))
+        .create_invitation(&invitation(&a, "h2", "jeanne@mairie.fr", Role::Elu))
         .await;
     assert!(
         matches!(again, Err(Error::AlreadyExists { .. })),
         "{again:?}"
     );
+    store
+        .create_invitation(&invitation(&b, "h2", "jeanne@mairie.fr", Role::Prestataire))
+        .await
+        .expect("an account can be invited into another organisation");
+    let doubled = store.accept_invitation("h2", "Doublon", "h", now).await;
+    assert!(
+        matches!(doubled, Err(Error::AlreadyExists { .. })),
+        "an existing account does not get a second account: {doubled:?}"
+    );
+    let stranger = store
+        .create_user(&NewUser {
+            email: "autre@mairie.fr".into(),
+            display_name: "Autre".into(),
+            password_hash: "h".into(),
+        })
+        .await
+        .unwrap();
+    assert_not_found(
+        store.join_by_invitation("h2", &stranger, now).await,
+        "the link is for jeanne only",
+    );
+    let joined = store
+        .join_by_invitation("h2", &user, now)
+        .await
+        .expect("join");
+    assert_eq!(joined.org_id, b);
+    let mut roles: Vec<_> = store
+        .memberships(&user.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.org_id, m.role))
+        .collect();
+    let mut expected = vec![(a.clone(), Role::Agent), (b.clone(), Role::Prestataire)];
+    roles.sort_by(|x, y| x.0.as_str().cmp(y.0.as_str()));
+    expected.sort_by(|x, y| x.0.as_str().cmp(y.0.as_str()));
+    assert_eq!(roles, expected);
+    assert_not_found(store.join_by_invitation("h2", &user, now).await, "once");
     assert!(matches!(
         store
             .create_invitation(&invitation(&a, "h3", "pas-une-adresse", Role::Elu))

@@ -472,6 +472,28 @@ impl Store {
         Ok(())
     }
 
+    /// Moves a full session to another organisation of its user (the organisation switcher).
+    /// [`Error::NotFound`] unless the user is a member there.
+    pub async fn switch_session_org(
+        &self,
+        id_hash: &str,
+        user_id: &str,
+        org: &OrgId,
+    ) -> Result<(), Error> {
+        let done = sqlx::query(
+            "UPDATE sessions SET org_id = $1 WHERE id_hash = $2 AND user_id = $3 \
+             AND stage = 'full' AND EXISTS (SELECT 1 FROM memberships m \
+             WHERE m.org_id = $1 AND m.user_id = $3)",
+        )
+        .bind(org.as_str())
+        .bind(id_hash)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        found(done.rows_affected(), "organisation", org.as_str())
+    }
+
     /// Ends one session.
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), Error> {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")

@@ -34,17 +34,23 @@ fn invitation_from(row: &AnyRow) -> Result<InvitationRecord, Error> {
 }
 
 impl Store {
-    /// Records an invitation. An address that already has an account is
-    /// [`Error::AlreadyExists`] (the person signs in as they are; an administrator of several
-    /// organisations is added by the instance's operator).
+    /// Records an invitation. The address may already have an account (an IT provider's
+    /// technician working for several communes): that person accepts it signed in, with
+    /// [`Store::join_by_invitation`]. Someone already a member is [`Error::AlreadyExists`].
     pub async fn create_invitation(
         &self,
         new: &NewInvitation<'_>,
     ) -> Result<InvitationRecord, Error> {
         let email = normalise_email(new.email)?;
-        if self.user_by_email(&email).await?.is_some() {
+        if let Some(user) = self.user_by_email(&email).await?
+            && self
+                .memberships(&user.id)
+                .await?
+                .iter()
+                .any(|m| &m.org_id == new.org_id)
+        {
             return Err(Error::AlreadyExists {
-                what: "compte",
+                what: "membre",
                 key: email,
             });
         }
@@ -190,6 +196,56 @@ impl Store {
             },
             user,
         ))
+    }
+
+    /// Accepts an invitation for an existing account (signed in as `user`, whose login must be
+    /// the invited address): adds the membership and marks the link used, all or nothing.
+    pub async fn join_by_invitation(
+        &self,
+        token_hash: &str,
+        user: &UserRecord,
+        now: DateTime<Utc>,
+    ) -> Result<InvitationRecord, Error> {
+        let mut tx = self.begin_write().await?;
+        let used = sqlx::query(
+            "UPDATE invitations SET accepted_at = $1 WHERE token_hash = $2 AND email = $3 \
+             AND accepted_at IS NULL AND expires_at > $1",
+        )
+        .bind(ts(&now))
+        .bind(token_hash)
+        .bind(&user.email)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if used.rows_affected() != 1 {
+            return Err(Error::not_found("invitation", "(lien)"));
+        }
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            invitation_cols!(),
+            " FROM invitations WHERE token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        let invitation = invitation_from(&row)?;
+        let already =
+            sqlx::query("SELECT 1 AS n FROM memberships WHERE org_id = $1 AND user_id = $2")
+                .bind(invitation.org_id.as_str())
+                .bind(&user.id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+        if already.is_some() {
+            return Err(Error::AlreadyExists {
+                what: "membre",
+                key: user.email.clone(),
+            });
+        }
+        insert_membership(&mut tx, &invitation.org_id, &user.id, invitation.role, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(invitation)
     }
 
     /// Changes a member's role. Demoting the last administrator is refused
