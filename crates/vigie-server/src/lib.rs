@@ -89,6 +89,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/incidents/{id}/dossier", Access::SignedIn),
     ("GET", "/invitation", Access::Public),
     ("POST", "/invitation", Access::Public),
+    ("POST", "/invitation/rejoindre", Access::SignedIn),
+    ("POST", "/organisation", Access::SignedIn),
+    ("GET", "/organisations", Access::SignedIn),
     ("GET", "/membres", Access::Admin),
     ("POST", "/membres/inviter", Access::Admin),
     ("POST", "/membres/{id}/role", Access::Admin),
@@ -171,7 +174,9 @@ async fn not_found() -> Error {
 
 /// The application's router.
 pub fn router(state: AppState) -> Router {
-    use pages::{account, contacts, dashboard, incidents, mailboxes, members, setup, signin};
+    use pages::{
+        account, contacts, dashboard, incidents, mailboxes, members, organisations, setup, signin,
+    };
     let upload_limit = usize::try_from(
         state
             .config()
@@ -245,6 +250,9 @@ pub fn router(state: AppState) -> Router {
             "/invitation",
             get(members::accept_form).post(members::accept),
         )
+        .route("/invitation/rejoindre", post(members::join))
+        .route("/organisation", post(organisations::switch))
+        .route("/organisations", get(organisations::overview))
         .route("/membres", get(members::show))
         .route("/membres/inviter", post(members::invite))
         .route("/membres/{id}/role", post(members::change_role))

@@ -1419,7 +1419,7 @@ async fn members_and_roles(env: &Env) {
         )
         .await;
     assert_eq!(taken.status, 422);
-    assert!(taken.shows("Cette adresse a déjà un compte Vigie"));
+    assert!(taken.shows("Cette personne est déjà membre de l'organisation"), "{}", taken.body);
 
     // An agent joins through the link.
     let link = invite(
@@ -1761,6 +1761,139 @@ async fn contacts_and_reflex_sheet(env: &Env) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// One account in two organisations: the provider's technician.
+
+async fn provider_across_communes(env: &Env) {
+    let (mut claire, _secret, _codes) = set_up(env).await;
+    let (mut villeneuve, token) = other_org_admin(env).await;
+    // Villeneuve's administrator invites Claire's existing account as its IT provider.
+    let invited = villeneuve
+        .post(
+            "/membres/inviter",
+            &[
+                ("csrf", token.as_str()),
+                ("nom", "Claire Martin"),
+                ("email", "secretariat@mairie-saint-exemple.fr"),
+                ("role", "prestataire"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status, 200, "{}", invited.body);
+    let link = invited
+        .between("data-testid=\"lien-invitation\">", "</code>")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let path = link.trim_start_matches(&env.base).to_string();
+    // Not signed in: told to sign in first; no second account can be made from the link.
+    let anonymous = Browser::new(env).get(&path).await;
+    assert_eq!(anonymous.status, 200);
+    assert!(
+        anonymous.shows("a déjà un compte Vigie"),
+        "{}",
+        anonymous.body
+    );
+    assert!(anonymous.shows("Connectez-vous d'abord"));
+    assert!(!anonymous.body.contains("name=\"mot_de_passe\""));
+    // Signed in as the invited account: one button.
+    let page = claire.get(&path).await;
+    assert!(
+        page.shows("Rejoindre Mairie de Villeneuve"),
+        "{}",
+        page.body
+    );
+    let joined = claire
+        .post(
+            "/invitation/rejoindre",
+            &[
+                ("csrf", &page.field("csrf")),
+                ("jeton", &page.field("jeton")),
+            ],
+        )
+        .await;
+    assert_eq!(joined.status, 303, "{}", joined.body);
+    let home = claire.get("/").await;
+    assert!(
+        home.shows("Mairie de Villeneuve"),
+        "works in Villeneuve now"
+    );
+    assert!(
+        home.body.contains("action=\"/organisation\""),
+        "the switcher"
+    );
+    let overview = claire.get("/organisations").await;
+    assert_eq!(overview.status, 200, "{}", overview.body);
+    assert!(overview.shows("Mairie de Saint-Exemple") && overview.shows("Mairie de Villeneuve"));
+    assert!(overview.shows("Prestataire informatique") && overview.shows("Administrateur"));
+    assert_eq!(
+        Browser::new(env).get(&path).await.status,
+        404,
+        "the link is spent"
+    );
+
+    // Villeneuve's journal shows the provider's visits; Saint-Exemple's does not (Claire is its
+    // administrator there).
+    let journal = villeneuve.get("/journal-securite").await;
+    assert!(
+        journal.shows("a rejoint l'organisation comme Prestataire informatique (compte existant)"),
+        "{}",
+        journal.body
+    );
+    assert!(
+        journal.shows("Accès du prestataire : GET /"),
+        "{}",
+        journal.body
+    );
+    assert!(
+        journal.shows("Accès du prestataire : vue d'ensemble")
+            || journal.shows("Accès du prestataire : GET /organisations")
+    );
+
+    // Back to Saint-Exemple; an organisation one is not a member of is « introuvable ».
+    let ids = env
+        .store
+        .memberships(
+            &env.store
+                .user_by_email("secretariat@mairie-saint-exemple.fr")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|| panic!("claire"))
+                .id,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let saint_exemple = ids
+        .iter()
+        .find(|m| m.org_name == "Mairie de Saint-Exemple")
+        .unwrap_or_else(|| panic!("membership"))
+        .org_id
+        .as_str()
+        .to_owned();
+    let csrf = claire.get("/").await.field("csrf");
+    let back = claire
+        .post("/organisation", &[("csrf", &csrf), ("org", &saint_exemple)])
+        .await;
+    assert_eq!(back.status, 303, "{}", back.body);
+    let home = claire.get("/").await;
+    assert!(
+        home.body.contains("· Mairie de Saint-Exemple"),
+        "{}",
+        home.body
+    );
+    let nowhere = claire
+        .post(
+            "/organisation",
+            &[
+                ("csrf", &csrf),
+                ("org", "00000000-0000-4000-8000-000000000000"),
+            ],
+        )
+        .await;
+    assert_eq!(nowhere.status, 404);
+    let own = claire.get("/journal-securite").await;
+    assert!(!own.shows("Accès du prestataire"), "{}", own.body);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 macro_rules! on_both_backends {
     ($($scenario:ident),* $(,)?) => {
@@ -1798,4 +1931,5 @@ on_both_backends!(
     members_and_roles,
     new_device_email,
     contacts_and_reflex_sheet,
+    provider_across_communes,
 );

@@ -16,7 +16,7 @@ use vigie_store::{InvitationRecord, NewInvitation, NewSecurityEvent, Role, Sessi
 
 use super::setup::capitalise;
 use super::{Chrome, FieldErrors, paris, render, render_status, see_other};
-use crate::auth::{self, ClientInfo, SESSION_COOKIE, SignedIn, password};
+use crate::auth::{self, AnySession, ClientInfo, SESSION_COOKIE, SignedIn, password};
 use crate::error::Error;
 use crate::security::CsrfToken;
 use crate::state::AppState;
@@ -226,12 +226,7 @@ pub async fn invite(
     let invitation = match created {
         Ok(i) => i,
         Err(vigie_store::Error::AlreadyExists { .. }) => {
-            errors.add(
-                "email",
-                "Cette adresse a déjà un compte Vigie. Une personne ne peut pas encore être \
-                 invitée dans une deuxième organisation depuis cet écran : demandez-le à \
-                 l'exploitant du serveur.",
-            );
+            errors.add("email", "Cette personne est déjà membre de l'organisation.");
             return refused(form, errors).await;
         }
         Err(e) => return Err(e.into()),
@@ -407,10 +402,24 @@ fn dead_link(csrf: &str) -> Result<Response, Error> {
     )
 }
 
+#[derive(Template)]
+#[template(path = "invitation_existing.html")]
+struct JoinPage {
+    chrome: Chrome,
+    token: String,
+    invitation: InvitationLine,
+    org_name: String,
+    /// Signed in as the invited account: a button to join; otherwise, how to sign in.
+    signed_in_as_invited: bool,
+    /// Signed in as someone else.
+    other_account: Option<String>,
+}
+
 /// `GET /invitation`
 pub async fn accept_form(
     State(state): State<AppState>,
     csrf: axum::Extension<CsrfToken>,
+    session: Option<AnySession>,
     Query(query): Query<LinkQuery>,
 ) -> Result<Response, Error> {
     let Some(invitation) = state
@@ -421,6 +430,32 @@ pub async fn accept_form(
         return dead_link(&csrf.0.0);
     };
     let org_name = state.store().organisation(&invitation.org_id).await?.name;
+    if state
+        .store()
+        .user_by_email(&invitation.email)
+        .await?
+        .is_some()
+    {
+        // An account exists: the person joins signed in, as themselves.
+        let full = session.filter(|s| s.session.stage == SessionStage::Full);
+        let signed_in_as_invited = full
+            .as_ref()
+            .is_some_and(|s| s.user.email == invitation.email);
+        let csrf_token = match &full {
+            Some(s) => s.session.csrf_token.clone(),
+            None => csrf.0.0.clone(),
+        };
+        return render(&JoinPage {
+            chrome: Chrome::public("Invitation", &csrf_token),
+            token: query.jeton.trim().to_owned(),
+            invitation: InvitationLine::from_record(&invitation),
+            org_name,
+            signed_in_as_invited,
+            other_account: full
+                .filter(|s| s.user.email != invitation.email)
+                .map(|s| s.user.email),
+        });
+    }
     render(&AcceptPage {
         chrome: Chrome::public("Invitation", &csrf.0.0),
         token: query.jeton.trim().to_owned(),
@@ -495,6 +530,13 @@ pub async fn accept(
         Ok(done) => done,
         // Used by someone else in the meantime (two tabs): the link is spent.
         Err(e) if e.is_not_found() => return dead_link(&csrf.0.0),
+        // The address got an account meanwhile: the link's page now says to sign in.
+        Err(vigie_store::Error::AlreadyExists { .. }) => {
+            return Ok(see_other(&format!(
+                "/invitation?jeton={}",
+                form.jeton.trim()
+            )));
+        }
         Err(e) => return Err(e.into()),
     };
     auth::record_event(
@@ -516,4 +558,55 @@ pub async fn accept(
         response.headers_mut().append(SET_COOKIE, v);
     }
     Ok(response)
+}
+
+/// `POST /invitation/rejoindre`: an existing account accepts an invitation, signed in as the
+/// invited address; the session moves to the organisation joined.
+pub async fn join(
+    State(state): State<AppState>,
+    who: SignedIn,
+    client: ClientInfo,
+    Form(form): Form<LinkQuery>,
+) -> Result<Response, Error> {
+    let joined = state
+        .store()
+        .join_by_invitation(
+            &auth::token_digest(form.jeton.trim()),
+            &who.user,
+            Utc::now(),
+        )
+        .await;
+    let invitation = match joined {
+        Ok(i) => i,
+        Err(e) if e.is_not_found() => {
+            return Err(Error::Forbidden(
+                "ce lien d'invitation n'est plus valable, ou il a été envoyé à une autre adresse \
+                 que celle de votre compte"
+                    .into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    state
+        .store()
+        .record_security_event(
+            &invitation.org_id,
+            &NewSecurityEvent {
+                user_id: Some(who.user.id.clone()),
+                actor: who.user.display_name.clone(),
+                kind: "invitation_acceptee".into(),
+                detail: format!(
+                    "{} a rejoint l'organisation comme {} (compte existant)",
+                    who.user.display_name,
+                    invitation.role.label()
+                ),
+                ip: client.ip.clone(),
+            },
+        )
+        .await?;
+    state
+        .store()
+        .switch_session_org(&who.session.id_hash, &who.user.id, &invitation.org_id)
+        .await?;
+    Ok(see_other("/"))
 }

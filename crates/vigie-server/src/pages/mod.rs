@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod incidents;
 pub mod mailboxes;
 pub mod members;
+pub mod organisations;
 pub mod setup;
 pub mod signin;
 
@@ -37,6 +38,8 @@ pub struct Chrome {
     pub flash: Option<String>,
     /// Reload the page every few seconds (a job is running): progress without JavaScript.
     pub refresh: bool,
+    /// The user's organisations (id, name, current) when there are several: the switcher.
+    pub orgs: Vec<(String, String, bool)>,
 }
 
 impl Chrome {
@@ -60,6 +63,20 @@ impl Chrome {
             is_admin: who.role() == vigie_store::Role::Administrateur,
             flash: None,
             refresh: false,
+            orgs: if who.memberships.len() > 1 {
+                who.memberships
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.org_id.as_str().to_owned(),
+                            m.org_name.clone(),
+                            m.org_id == who.membership.org_id,
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 }

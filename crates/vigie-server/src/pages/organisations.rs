@@ -1,0 +1,124 @@
+//! Several organisations for one account (an IT provider's technician supports several
+//! communes): the switcher in the header, and an overview of each organisation's posture —
+//! open incidents and open mailbox findings. A provider's look at a commune is written in that
+//! commune's security journal, like every other access of its staff.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::Utc;
+use serde::Deserialize;
+use vigie_store::{NewSecurityEvent, OrgId, Role, SeverityCounts};
+
+use super::{Chrome, render, see_other};
+use crate::auth::{ClientInfo, SignedIn};
+use crate::error::Error;
+use crate::state::AppState;
+
+/// The switcher's form.
+#[derive(Debug, Deserialize)]
+pub struct SwitchForm {
+    #[serde(default)]
+    org: String,
+}
+
+/// `POST /organisation`: work in another of the user's organisations.
+pub async fn switch(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<SwitchForm>,
+) -> Result<Response, Error> {
+    let org = OrgId::parse(form.org.trim()).map_err(|_| Error::NotFound)?;
+    if !who.memberships.iter().any(|m| m.org_id == org) {
+        return Err(Error::NotFound);
+    }
+    state
+        .store()
+        .switch_session_org(&who.session.id_hash, &who.user.id, &org)
+        .await?;
+    Ok(see_other("/"))
+}
+
+/// One organisation in the overview.
+#[derive(Debug, Clone)]
+pub struct OrgLine {
+    pub id: String,
+    pub name: String,
+    pub role: &'static str,
+    pub current: bool,
+    pub open_incidents: usize,
+    pub overdue: usize,
+    pub findings: SeverityCounts,
+    pub mailboxes: usize,
+}
+
+#[derive(Template)]
+#[template(path = "organisations.html")]
+struct OverviewPage {
+    chrome: Chrome,
+    orgs: Vec<OrgLine>,
+}
+
+/// `GET /organisations`
+pub async fn overview(
+    State(state): State<AppState>,
+    who: SignedIn,
+    client: ClientInfo,
+) -> Result<Response, Error> {
+    let now = Utc::now();
+    let mut orgs = Vec::new();
+    for m in &who.memberships {
+        let incidents = state.incidents(&m.org_id).list(now).await?;
+        let open: Vec<_> = incidents.iter().filter(|v| v.status != "clos").collect();
+        let overdue = open
+            .iter()
+            .filter(|v| {
+                v.deadlines.iter().any(|d| {
+                    d.applies
+                        && !d.met
+                        && matches!(
+                            d.status,
+                            Some(vigie_incident::deadline::DeadlineStatus::Overdue(_))
+                        )
+                })
+            })
+            .count();
+        let mut findings = SeverityCounts::default();
+        for c in state.store().latest_mailbox_checks(&m.org_id).await? {
+            findings.add(&c.counts);
+        }
+        let mailboxes = state.store().mailboxes(&m.org_id).await?.len();
+        if m.role == Role::Prestataire && m.org_id != who.membership.org_id {
+            // The current organisation's visit is already logged by the extractor.
+            state
+                .store()
+                .record_security_event(
+                    &m.org_id,
+                    &NewSecurityEvent {
+                        user_id: Some(who.user.id.clone()),
+                        actor: who.user.display_name.clone(),
+                        kind: "acces_prestataire".into(),
+                        detail: "Accès du prestataire : vue d'ensemble (incidents et constats)"
+                            .into(),
+                        ip: client.ip.clone(),
+                    },
+                )
+                .await?;
+        }
+        orgs.push(OrgLine {
+            id: m.org_id.as_str().to_owned(),
+            name: m.org_name.clone(),
+            role: m.role.label(),
+            current: m.org_id == who.membership.org_id,
+            open_incidents: open.len(),
+            overdue,
+            findings,
+            mailboxes,
+        });
+    }
+    render(&OverviewPage {
+        chrome: Chrome::signed_in("Vue d'ensemble", &who, "organisations"),
+        orgs,
+    })
+}
