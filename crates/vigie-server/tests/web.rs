@@ -354,6 +354,22 @@ async fn other_org_admin(env: &Env) -> (Browser, String) {
     (intruder, token)
 }
 
+/// The (first) organisation of the account with this login.
+async fn first_org_of(env: &Env, email: &str) -> vigie_store::OrgId {
+    let user = env
+        .store
+        .user_by_email(email)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no account {email}"));
+    env.store
+        .memberships(&user.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))[0]
+        .org_id
+        .clone()
+}
+
 /// The running server's key (from its key file).
 fn server_key(env: &Env) -> vigie_server::keys::ServerKey {
     vigie_server::keys::ServerKey::load_or_create(&env._dir.path().join("cle-serveur.key"))
@@ -937,20 +953,7 @@ async fn mailbox_checks(env: &Env) {
         assert!(bad.shows(message), "{message}: {}", bad.body);
     }
     assert!(!bad.body.contains("Secret-A-Ne-Pas-Renvoyer"));
-    let org = env
-        .store
-        .memberships(
-            &env.store
-                .user_by_email("secretariat@mairie-saint-exemple.fr")
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
-                .unwrap_or_else(|| panic!("user"))
-                .id,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))[0]
-        .org_id
-        .clone();
+    let org = first_org_of(env, "secretariat@mairie-saint-exemple.fr").await;
     assert!(
         env.store
             .mailboxes(&org)
@@ -1141,20 +1144,7 @@ async fn every_route_is_tenant_scoped(env: &Env) {
     let incident_id = incident["id"].as_str().unwrap_or_default().to_string();
     let jobs = b.get(&format!("/api/messagerie/{mailbox_id}")).await;
     assert_eq!(jobs.status, 200);
-    let org = env
-        .store
-        .memberships(
-            &env.store
-                .user_by_email("secretariat@mairie-saint-exemple.fr")
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
-                .unwrap_or_else(|| panic!("user"))
-                .id,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))[0]
-        .org_id
-        .clone();
+    let org = first_org_of(env, "secretariat@mairie-saint-exemple.fr").await;
     let job_id = env
         .store
         .jobs(&org, Some(&mailbox_id), 1)
@@ -1419,7 +1409,11 @@ async fn members_and_roles(env: &Env) {
         )
         .await;
     assert_eq!(taken.status, 422);
-    assert!(taken.shows("Cette personne est déjà membre de l'organisation"), "{}", taken.body);
+    assert!(
+        taken.shows("Cette personne est déjà membre de l'organisation"),
+        "{}",
+        taken.body
+    );
 
     // An agent joins through the link.
     let link = invite(

@@ -49,6 +49,16 @@ pub fn verify_dummy(password: &str) {
 const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$\
                      Vx3rmSFZ2G4Zbc3o5kqlGFHg3ZrXk2G7bVdx1hOStjQ";
 
+/// Hashes on a blocking thread (Argon2id takes tens of milliseconds and 19 MiB): the request's
+/// async worker stays free.
+pub async fn hash_off_thread(password: String) -> Result<String, Error> {
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .map_err(|e| Error::Config {
+            detail: e.to_string(),
+        })?
+}
+
 /// Refuses a new password below Vigie's bar (zxcvbn score 3 and 12 characters, French words
 /// and the organisation's names counted), with a French sentence that says what to do. The
 /// password itself is never part of the message.

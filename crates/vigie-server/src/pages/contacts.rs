@@ -170,7 +170,7 @@ pub async fn add(
     }
     let email = optional(&form.courriel);
     if let Some(e) = &email
-        && !(e.contains('@') && e.rsplit('@').next().is_some_and(|d| d.contains('.')))
+        && !super::looks_like_email(e)
     {
         errors.add(
             "courriel",

@@ -7,16 +7,16 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{HOST, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::header::HOST;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 use vigie_store::{InvitationRecord, NewInvitation, NewSecurityEvent, Role, SessionStage};
 
-use super::setup::capitalise;
+use super::setup::{check_chosen_password, to_enrolment};
 use super::{Chrome, FieldErrors, paris, render, render_status, see_other};
-use crate::auth::{self, AnySession, ClientInfo, SESSION_COOKIE, SignedIn, password};
+use crate::auth::{self, AnySession, ClientInfo, SignedIn, password};
 use crate::error::Error;
 use crate::security::CsrfToken;
 use crate::state::AppState;
@@ -191,7 +191,7 @@ pub async fn invite(
         );
     }
     let email = form.email.trim().to_lowercase();
-    if !(email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.'))) {
+    if !super::looks_like_email(&email) {
         errors.add(
             "email",
             "Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr).",
@@ -491,15 +491,12 @@ pub async fn accept(
         );
     }
     let context = [org_name.as_str(), name.as_str(), invitation.email.as_str()];
-    if let Err(e) = password::check_new(&form.mot_de_passe, &context) {
-        errors.add("mot_de_passe", capitalise(&e.to_string()));
-    }
-    if form.confirmation != form.mot_de_passe {
-        errors.add(
-            "confirmation",
-            "Les deux mots de passe sont différents : saisissez-les à nouveau.",
-        );
-    }
+    check_chosen_password(
+        &mut errors,
+        &form.mot_de_passe,
+        &form.confirmation,
+        &context,
+    );
     if !errors.is_empty() {
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -516,12 +513,7 @@ pub async fn accept(
             },
         );
     }
-    let secret = form.mot_de_passe.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
-        .await
-        .map_err(|e| Error::Config {
-            detail: e.to_string(),
-        })??;
+    let hash = password::hash_off_thread(form.mot_de_passe.clone()).await?;
     let accepted = state
         .store()
         .accept_invitation(&digest, &name, &hash, Utc::now())
@@ -551,13 +543,7 @@ pub async fn accept(
         &client,
     )
     .await?;
-    let (token, _) =
-        auth::start_session(&state, &user, SessionStage::Enrolment, None, &client).await?;
-    let mut response = see_other("/connexion/double-facteur");
-    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(&state, SESSION_COOKIE, &token, 600)) {
-        response.headers_mut().append(SET_COOKIE, v);
-    }
-    Ok(response)
+    to_enrolment(&state, &user, &client).await
 }
 
 /// `POST /invitation/rejoindre`: an existing account accepts an invitation, signed in as the

@@ -182,3 +182,11 @@ pub fn paris(t: chrono::DateTime<chrono::Utc>) -> String {
         .format("%d/%m/%Y à %H:%M")
         .to_string()
 }
+
+/// A plausible e-mail address (something@domain.tld): forms say so field by field.
+pub fn looks_like_email(address: &str) -> bool {
+    address
+        .rsplit_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !address.chars().any(char::is_whitespace)
+}

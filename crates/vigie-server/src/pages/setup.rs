@@ -123,22 +123,19 @@ pub async fn submit(
         errors.add("nom", "Indiquez vos prénom et nom.");
     }
     let email = form.email.trim().to_lowercase();
-    if !(email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.'))) {
+    if !super::looks_like_email(&email) {
         errors.add(
             "email",
             "Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr).",
         );
     }
     let context = [organisation, form.nom.as_str(), email.as_str()];
-    if let Err(e) = password::check_new(&form.mot_de_passe, &context) {
-        errors.add("mot_de_passe", capitalise(&e.to_string()));
-    }
-    if form.confirmation != form.mot_de_passe {
-        errors.add(
-            "confirmation",
-            "Les deux mots de passe sont différents : saisissez-les à nouveau.",
-        );
-    }
+    check_chosen_password(
+        &mut errors,
+        &form.mot_de_passe,
+        &form.confirmation,
+        &context,
+    );
     if !errors.is_empty() {
         let chrome = Chrome::public("Installation", &csrf.0.0);
         return render_status(
@@ -155,12 +152,7 @@ pub async fn submit(
             },
         );
     }
-    let secret = form.mot_de_passe.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
-        .await
-        .map_err(|e| Error::Config {
-            detail: e.to_string(),
-        })??;
+    let hash = password::hash_off_thread(form.mot_de_passe.clone()).await?;
     let (_org, user) = state
         .store()
         .complete_setup(
@@ -183,10 +175,38 @@ pub async fn submit(
         &client,
     )
     .await?;
+    to_enrolment(&state, &user, &client).await
+}
+
+/// The password chosen in a form that creates an account (setup, invitation), and its
+/// confirmation: field messages when below the bar or different.
+pub fn check_chosen_password(
+    errors: &mut FieldErrors,
+    chosen: &str,
+    confirmation: &str,
+    context: &[&str],
+) {
+    if let Err(e) = password::check_new(chosen, context) {
+        errors.add("mot_de_passe", capitalise(&e.to_string()));
+    }
+    if confirmation != chosen {
+        errors.add(
+            "confirmation",
+            "Les deux mots de passe sont différents : saisissez-les à nouveau.",
+        );
+    }
+}
+
+/// A new account goes straight to the mandatory two-factor enrolment, in a short session.
+pub async fn to_enrolment(
+    state: &AppState,
+    user: &vigie_store::UserRecord,
+    client: &ClientInfo,
+) -> Result<Response, Error> {
     let (token, _) =
-        auth::start_session(&state, &user, SessionStage::Enrolment, None, &client).await?;
+        auth::start_session(state, user, SessionStage::Enrolment, None, client).await?;
     let mut response = see_other("/connexion/double-facteur");
-    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(&state, SESSION_COOKIE, &token, 600)) {
+    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(state, SESSION_COOKIE, &token, 600)) {
         response.headers_mut().append(SET_COOKIE, v);
     }
     Ok(response)
