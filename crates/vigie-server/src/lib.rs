@@ -130,6 +130,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/messagerie/{id}", Access::SignedIn),
     ("POST", "/api/messagerie/{id}/controles", Access::SignedIn),
     ("GET", "/api/taches/{id}", Access::SignedIn),
+    ("GET", "/api/contacts", Access::SignedIn),
+    ("POST", "/api/contacts", Access::SignedIn),
+    ("GET", "/api/membres", Access::Admin),
+    ("GET", "/api/organisations", Access::SignedIn),
 ];
 
 /// The OpenAPI document of the JSON API.
@@ -284,6 +288,12 @@ pub fn router(state: AppState) -> Router {
             post(mailboxes::api_run_check),
         )
         .route("/api/taches/{id}", get(mailboxes::api_job))
+        .route(
+            "/api/contacts",
+            get(contacts::api_list).post(contacts::api_add),
+        )
+        .route("/api/membres", get(members::api_list))
+        .route("/api/organisations", get(organisations::api_list))
         .fallback(not_found)
         // Outermost last: headers on everything, errors rendered for every inner layer
         // (the anti-forgery refusals included).

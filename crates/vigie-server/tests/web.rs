@@ -1747,11 +1747,41 @@ async fn contacts_and_reflex_sheet(env: &Env) {
         "{text}"
     );
 
+    // The same through the API.
+    let listed = b.get("/api/contacts").await;
+    assert_eq!(listed.status, 200);
+    assert!(listed.body.contains("POL-2026-4711") && listed.body.contains("17Cyber"));
+    let refused = b
+        .post_json(
+            "/api/contacts",
+            Some(&csrf),
+            serde_json::json!({"role": "dpo", "nom": "DPO"}),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("\"telephone\""), "{}", refused.body);
+    let created = b
+        .post_json(
+            "/api/contacts",
+            Some(&csrf),
+            serde_json::json!({"role": "dpo", "nom": "Centre de gestion", "courriel": "dpo@cdg.example"}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert!(b.get("/contacts").await.shows("Centre de gestion"));
+    let members = b.get("/api/membres").await;
+    assert_eq!(members.status, 200, "{}", members.body);
+    assert!(members.body.contains("\"administrateur\""));
+    let orgs = b.get("/api/organisations").await;
+    assert!(
+        orgs.body.contains("Mairie de Saint-Exemple") && orgs.body.contains("\"courante\":true")
+    );
+
     let removed = b
         .post(&format!("/contacts/{id}/supprimer"), &[("csrf", &csrf)])
         .await;
     assert_eq!(removed.status, 303);
-    assert!(b.get("/contacts").await.shows("Aucun contact enregistré"));
+    assert!(!b.get("/contacts").await.shows("Mutuelle des communes"));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,11 +4,12 @@
 //! one-page « fiche réflexes » to print and pin up. Built on `vigie-incident`'s directory.
 
 use askama::Template;
-use axum::Form;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::IntoResponse as _;
 use axum::response::Response;
+use axum::{Form, Json};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use vigie_documents::DocumentKind;
@@ -138,13 +139,8 @@ fn optional(text: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-/// `POST /contacts`: adds a contact, checked today (the person just typed it from a source).
-pub async fn add(
-    State(state): State<AppState>,
-    who: SignedIn,
-    Form(form): Form<ContactForm>,
-) -> Result<Response, Error> {
-    who.require_writer()?;
+/// Checks the form; the record to save, or the field messages.
+fn validate(form: &ContactForm) -> Result<ContactRecord, FieldErrors> {
     let mut errors = FieldErrors::default();
     if OrgRole::from_id(form.role.trim()).is_none() {
         errors.add("role", "Choisissez le rôle de ce contact dans la liste.");
@@ -184,26 +180,76 @@ pub async fn add(
         );
     }
     if !errors.is_empty() {
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &page(&state, &who, form, errors).await?,
-        );
+        return Err(errors);
     }
-    state
-        .incidents(who.org())
-        .save_contact(&ContactRecord {
-            id: uuid::Uuid::new_v4().to_string(),
-            role: form.role.trim().to_owned(),
-            name: name.to_owned(),
-            phone,
-            email,
-            website: None,
-            notes: optional(&form.notes),
-            policy_number: optional(&form.numero_contrat),
-            verified_at: Some(Utc::now()),
-        })
-        .await?;
+    Ok(ContactRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        role: form.role.trim().to_owned(),
+        name: name.to_owned(),
+        phone,
+        email,
+        website: None,
+        notes: optional(&form.notes),
+        policy_number: optional(&form.numero_contrat),
+        // Typed from a source just now: checked today.
+        verified_at: Some(Utc::now()),
+    })
+}
+
+/// `POST /contacts`: adds a contact, checked today (the person just typed it from a source).
+pub async fn add(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<ContactForm>,
+) -> Result<Response, Error> {
+    who.require_writer()?;
+    let record = match validate(&form) {
+        Ok(r) => r,
+        Err(errors) => {
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(&state, &who, form, errors).await?,
+            );
+        }
+    };
+    state.incidents(who.org()).save_contact(&record).await?;
     Ok(see_other("/contacts"))
+}
+
+/// `GET /api/contacts`: the organisation's contacts, then the national and regional ones.
+pub async fn api_list(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Json<serde_json::Value>, Error> {
+    let contacts = state.incidents(who.org()).contacts().await?;
+    Ok(Json(serde_json::json!({
+        "schema": "vigie.contacts.v1",
+        "contacts": contacts,
+    })))
+}
+
+/// `POST /api/contacts`: the form's fields as JSON; 201, or 422 with a message per field.
+pub async fn api_add(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Json(form): Json<ContactForm>,
+) -> Result<Response, Error> {
+    who.require_writer()?;
+    let record = match validate(&form) {
+        Ok(r) => r,
+        Err(errors) => {
+            return Ok(super::field_errors_json(
+                "Le contact n'a pas été enregistré : corrigez les champs indiqués.",
+                &errors,
+            ));
+        }
+    };
+    state.incidents(who.org()).save_contact(&record).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": record.id })),
+    )
+        .into_response())
 }
 
 /// `POST /contacts/{id}/verifie`: the details were checked today.

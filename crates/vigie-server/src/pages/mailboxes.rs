@@ -646,7 +646,12 @@ pub async fn api_create(
     who.require_writer()?;
     let valid = match validate(&body) {
         Ok(v) => v,
-        Err(errors) => return Ok(field_errors_json(&errors)),
+        Err(errors) => {
+            return Ok(super::field_errors_json(
+                "La boîte n'a pas été ajoutée : corrigez les champs indiqués.",
+                &errors,
+            ));
+        }
     };
     let m = add(&state, &who, valid).await?;
     let job = state
@@ -658,25 +663,6 @@ pub async fn api_create(
         Json(mailbox_json(&m, None, job.as_ref())),
     )
         .into_response())
-}
-
-fn field_errors_json(errors: &FieldErrors) -> Response {
-    let fields: serde_json::Map<String, serde_json::Value> = errors
-        .all()
-        .iter()
-        .map(|(f, m)| ((*f).to_owned(), serde_json::Value::String(m.clone())))
-        .collect();
-    (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Json(serde_json::json!({
-            "erreur": {
-                "code": "champs_invalides",
-                "message": "La boîte n'a pas été ajoutée : corrigez les champs indiqués.",
-                "champs": fields,
-            }
-        })),
-    )
-        .into_response()
 }
 
 /// `GET /api/messagerie/{id}`

@@ -596,3 +596,35 @@ pub async fn join(
         .await?;
     Ok(see_other("/"))
 }
+
+/// `GET /api/membres` (administrators): the members and the pending invitations.
+pub async fn api_list(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<axum::Json<serde_json::Value>, Error> {
+    who.require_admin()?;
+    let members: Vec<_> = state
+        .store()
+        .members(who.org())
+        .await?
+        .into_iter()
+        .map(|(m, u)| {
+            serde_json::json!({
+                "id": u.id,
+                "nom": u.display_name,
+                "email": u.email,
+                "role": m.role,
+                "double_facteur": u.totp_secret_sealed.is_some(),
+            })
+        })
+        .collect();
+    let invitations = state
+        .store()
+        .pending_invitations(who.org(), Utc::now())
+        .await?;
+    Ok(axum::Json(serde_json::json!({
+        "schema": "vigie.members.v1",
+        "membres": members,
+        "invitations": invitations,
+    })))
+}

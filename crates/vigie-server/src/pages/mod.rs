@@ -190,3 +190,24 @@ pub fn looks_like_email(address: &str) -> bool {
         .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
         && !address.chars().any(char::is_whitespace)
 }
+
+/// A form refused through the API: 422 with one French message per field, in the error shape
+/// of every API answer (`{"erreur": {"code", "message", "champs"}}`).
+pub fn field_errors_json(message: &str, errors: &FieldErrors) -> Response {
+    let fields: serde_json::Map<String, serde_json::Value> = errors
+        .all()
+        .iter()
+        .map(|(f, m)| ((*f).to_owned(), serde_json::Value::String(m.clone())))
+        .collect();
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        axum::Json(serde_json::json!({
+            "erreur": {
+                "code": "champs_invalides",
+                "message": message,
+                "champs": fields,
+            }
+        })),
+    )
+        .into_response()
+}

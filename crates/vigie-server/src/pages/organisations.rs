@@ -122,3 +122,23 @@ pub async fn overview(
         orgs,
     })
 }
+
+/// `GET /api/organisations`: the user's organisations and role in each, the current one marked.
+pub async fn api_list(who: SignedIn) -> Result<axum::Json<serde_json::Value>, Error> {
+    let orgs: Vec<_> = who
+        .memberships
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "id": m.org_id,
+                "nom": m.org_name,
+                "role": m.role,
+                "courante": m.org_id == who.membership.org_id,
+            })
+        })
+        .collect();
+    Ok(axum::Json(serde_json::json!({
+        "schema": "vigie.organisations.v1",
+        "organisations": orgs,
+    })))
+}
