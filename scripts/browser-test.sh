@@ -178,6 +178,10 @@ if [ -z "$base" ] || [ -z "$setup_url" ]; then
   cat "$serve_log" >&2
   fail "vigie serve n'a pas affiché son adresse et le lien d'installation dans les 30 secondes."
 fi
+# The browser goes to http://localhost:PORT rather than the printed 127.0.0.1: WebAuthn (the
+# passkey steps) refuses an IP address as relying party, and localhost is the same loopback.
+base=${base/127.0.0.1/localhost}
+setup_url=${setup_url/127.0.0.1/localhost}
 echo "vigie serve : $base (données : $work/data)"
 
 # --- The browser --------------------------------------------------------------------------

@@ -21,7 +21,7 @@ export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 [ "${CI:-}" = true ] && export CARGO_INCREMENTAL=0
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Paquets système (Dovecot, Pigeonhole, OpenSSL, PostgreSQL, poppler-utils, oathtool)"
+step "Paquets système (Dovecot, Pigeonhole, OpenSSL, PostgreSQL, poppler-utils, oathtool, en-têtes OpenSSL)"
 bash tests/fixtures/dovecot.sh install
 bash tests/fixtures/postgres.sh install
 # pdftotext and pdfinfo read the PDF documents back in the tests (an independent PDF reader);
@@ -31,6 +31,9 @@ missing=()
 command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || missing+=(poppler-utils)
 command -v oathtool >/dev/null || missing+=(oathtool)
 command -v curl >/dev/null || missing+=(curl)
+# OpenSSL headers for webauthn-rs (passkeys), found through pkg-config.
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=(); [ "$(id -u)" -ne 0 ] && sudo=(sudo)
   "${sudo[@]}" apt-get update -q

@@ -421,6 +421,7 @@ async function main() {
     await mailboxSteps(page, ctx);
     await incidentSteps(page, ctx);
     await accountSteps(page, ctx);
+    await passkeySteps(page, ctx);
     await phoneSteps(page, ctx);
 
     await step(page, 'Aucune erreur du navigateur sur tout le parcours', async () => {
@@ -1002,6 +1003,65 @@ async function accountSteps(page) {
     assert.ok((await page.locator('table.journal tbody tr.alerte').count()) >= 2, 'échecs signalés');
     await assertShownAsText(page, 'table.journal td', `Organisation « ${ORG.trim()} » créée avec ${ADMIN_NAME}`, 'installation au journal');
     await shot(page, 'journal-securite');
+  });
+}
+
+// 7b. A passkey (WebAuthn) added in « Mon compte » with Chromium's virtual authenticator (the
+// DevTools protocol's WebAuthn domain: a software authenticator that always says « present and
+// verified »), then used as the second factor instead of the code.
+async function passkeySteps(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  const KEY_NAME = 'Clé du secrétariat';
+
+  await step(page, "Clé d'accès ajoutée dans Mon compte", async () => {
+    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Mon compte' }).click();
+    await page.waitForURL(`${BASE_URL}/compte`);
+    await page.getByText('Aucune clé d\'accès enregistrée.').waitFor();
+    await page.getByLabel('Nom de la clé').fill(KEY_NAME);
+    // The script creates the credential, the server checks it, and the page reloads.
+    await page.getByRole('button', { name: "Ajouter une clé d'accès" }).click();
+    await page.getByTestId('cles').getByText(KEY_NAME).waitFor({ timeout: NAV_TIMEOUT });
+    await checkPage(page, '/compte');
+    // The authenticator now holds one credential, for this site only.
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    assert.equal(credentials.length, 1, 'une clé créée');
+    assert.equal(credentials[0].rpId, new URL(BASE_URL).hostname);
+    await shot(page, 'mon-compte-cle-acces');
+  });
+
+  await step(page, "Connexion avec la clé d'accès au lieu du code", async () => {
+    await submit(page, page.getByRole('button', { name: 'Se déconnecter', exact: true }), { expectRedirect: true });
+    await page.getByLabel('Adresse électronique').fill(EMAIL);
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await submit(page, page.getByRole('button', { name: 'Continuer' }), { expectRedirect: true });
+    assert.equal(await pathOf(page), '/connexion/code');
+    await page.getByRole('button', { name: "Utiliser une clé d'accès" }).click();
+    await page.waitForURL(`${BASE_URL}/`, { timeout: NAV_TIMEOUT });
+    await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+    await checkPage(page, '/');
+    await shot(page, 'connecte-cle-acces');
+  });
+
+  await step(page, "Journal : clé ajoutée et connexion par clé d'accès", async () => {
+    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Journal de sécurité' }).click();
+    await page.waitForURL(`${BASE_URL}/journal-securite`);
+    const rows = await page.locator('table.journal tbody tr').allInnerTexts();
+    assert.ok(rows.some((r) => r.includes(`Clé d'accès « ${KEY_NAME} » ajoutée`)), 'ajout de la clé au journal');
+    assert.ok(
+      rows.some((r) => r.includes(`Connexion réussie (mot de passe et clé d'accès « ${KEY_NAME} »)`)),
+      'connexion par clé au journal',
+    );
   });
 }
 

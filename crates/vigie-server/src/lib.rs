@@ -73,11 +73,16 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/connexion/code", Access::Public),
     ("GET", "/connexion/double-facteur", Access::Public),
     ("POST", "/connexion/double-facteur", Access::Public),
+    ("POST", "/connexion/cle/options", Access::Public),
+    ("POST", "/connexion/cle", Access::Public),
     ("POST", "/deconnexion", Access::Public),
     ("GET", "/", Access::SignedIn),
     ("GET", "/compte", Access::SignedIn),
     ("POST", "/compte/deconnexion-partout", Access::SignedIn),
     ("POST", "/compte/codes-de-secours", Access::SignedIn),
+    ("POST", "/compte/cles/options", Access::SignedIn),
+    ("POST", "/compte/cles", Access::SignedIn),
+    ("POST", "/compte/cles/{id}/supprimer", Access::SignedIn),
     ("GET", "/journal-securite", Access::Admin),
     ("GET", "/incidents", Access::SignedIn),
     ("GET", "/incidents/nouveau", Access::SignedIn),
@@ -209,6 +214,8 @@ pub fn router(state: AppState) -> Router {
             "/connexion/double-facteur",
             get(signin::show_enrol).post(signin::submit_enrol),
         )
+        .route("/connexion/cle/options", post(signin::passkey_options))
+        .route("/connexion/cle", post(signin::passkey_signin))
         .route("/deconnexion", post(signin::sign_out))
         .route("/", get(dashboard::show))
         .route("/compte", get(account::show))
@@ -217,6 +224,9 @@ pub fn router(state: AppState) -> Router {
             post(account::sign_out_everywhere),
         )
         .route("/compte/codes-de-secours", post(account::regenerate_codes))
+        .route("/compte/cles/options", post(account::passkey_options))
+        .route("/compte/cles", post(account::passkey_add))
+        .route("/compte/cles/{id}/supprimer", post(account::passkey_remove))
         .route("/journal-securite", get(account::security_journal))
         .route("/incidents", get(incidents::list))
         .route(

@@ -1152,6 +1152,26 @@ async fn every_route_is_tenant_scoped(env: &Env) {
         .unwrap_or_else(|e| panic!("{e}"))[0]
         .id
         .clone();
+    // A passkey of the administrator (public material only), for « Mon compte ».
+    let admin_user = env
+        .store
+        .user_by_email("secretariat@mairie-saint-exemple.fr")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("admin"));
+    let passkey_id = "00000000-0000-4000-8000-00000000c1e5".to_string();
+    env.store
+        .add_passkey(&vigie_store::PasskeyRecord {
+            id: passkey_id.clone(),
+            user_id: admin_user.id.clone(),
+            credential_id: "Y2zDqQ".into(),
+            name: "Clé de Claire".into(),
+            passkey_json: "{}".into(),
+            created_at: chrono::Utc::now(),
+            last_used_at: None,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     // A contact of the organisation, for the « Contacts » routes.
     let contacts = add_insurer(&mut b).await;
     let contact_id = contacts.between("action=\"/contacts/", "/verifie\"");
@@ -1175,6 +1195,7 @@ async fn every_route_is_tenant_scoped(env: &Env) {
         "Messages disparus de la mairie",
         "Marc Invité",
         "POL-2026-4711",
+        "Clé de Claire",
         EXFILTRATION,
     ];
     // Signing out everywhere last: it ends the intruder's own session.
@@ -1192,14 +1213,26 @@ async fn every_route_is_tenant_scoped(env: &Env) {
         admin_id.clone(),
         invitation_id.clone(),
         contact_id.clone(),
+        passkey_id.clone(),
     ];
     let mut checked = 0;
     const MISSING: &str = "00000000-0000-4000-8000-000000000000";
     for (method, pattern, _) in routes {
-        // [mailbox, check, job, incident, member, invitation, contact]
-        let fill = |ids: [&str; 7]| {
-            let [mailbox, check, job, incident, member, invitation, contact] = ids;
-            if pattern.starts_with("/contacts/") {
+        // [mailbox, check, job, incident, member, invitation, contact, passkey]
+        let fill = |ids: [&str; 8]| {
+            let [
+                mailbox,
+                check,
+                job,
+                incident,
+                member,
+                invitation,
+                contact,
+                passkey,
+            ] = ids;
+            if pattern.starts_with("/compte/cles/") {
+                pattern.replace("{id}", passkey)
+            } else if pattern.starts_with("/contacts/") {
                 pattern.replace("{id}", contact)
             } else if pattern.starts_with("/membres/invitations/") {
                 pattern.replace("{id}", invitation)
@@ -1221,7 +1254,7 @@ async fn every_route_is_tenant_scoped(env: &Env) {
         if pattern.contains('{') {
             assert_eq!(page.status, 404, "{method} {path}: {}", page.body);
             // No oracle: the answer is the one for an id that exists nowhere.
-            let missing_path = fill([MISSING; 7]);
+            let missing_path = fill([MISSING; 8]);
             let missing = call(&mut intruder, method, &missing_path, &token).await;
             let anonymise = |body: &str| {
                 all_ids
@@ -1312,11 +1345,28 @@ async fn snapshot(env: &Env, org: &vigie_store::OrgId, incident_id: &str) -> Str
         .jobs(org, None, 100)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    let members = store.members(org).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut passkeys = Vec::new();
+    for (_, user) in &members {
+        let keys = store
+            .passkeys(&user.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        passkeys.extend(keys.into_iter().map(|p| p.id));
+    }
+    let contacts = store
+        .list_contacts(org)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     format!(
-        "{incident:?}\n{}\n{:?}\n{:?}",
+        "{incident:?}\n{}\n{:?}\n{:?}\n{:?}\n{passkeys:?}\n{contacts:?}",
         journal.len(),
         mailboxes.iter().map(|m| &m.id).collect::<Vec<_>>(),
-        jobs.iter().map(|j| (&j.id, j.status)).collect::<Vec<_>>()
+        jobs.iter().map(|j| (&j.id, j.status)).collect::<Vec<_>>(),
+        members
+            .iter()
+            .map(|(m, u)| (&u.id, m.role))
+            .collect::<Vec<_>>(),
     )
 }
 
@@ -1918,6 +1968,137 @@ async fn provider_across_communes(env: &Env) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Passkeys: what can be checked without an authenticator (the browser test registers and uses
+// one, a virtual authenticator of Chromium).
+
+async fn passkey_ceremonies(env: &Env) {
+    let (mut b, _secret, codes) = set_up(env).await;
+    let token = b.get("/compte").await.field("csrf");
+    // Over an IP address, WebAuthn cannot work: said in French.
+    let by_ip = b
+        .post_json("/compte/cles/options", Some(&token), serde_json::json!({}))
+        .await;
+    assert_eq!(by_ip.status, 400, "{}", by_ip.body);
+    assert!(by_ip.shows("pas avec une adresse IP"), "{}", by_ip.body);
+
+    // By name (localhost): the creation options, for this account, and a sealed state.
+    let named = env.base.replace("127.0.0.1", "localhost");
+    let mut local = Browser {
+        base: named.clone(),
+        origin: Some(named.clone()),
+        cookies: b.cookies.clone(),
+        http: b.http.clone(),
+    };
+    let options = local
+        .post_json("/compte/cles/options", Some(&token), serde_json::json!({}))
+        .await;
+    assert_eq!(options.status, 200, "{}", options.body);
+    let v: serde_json::Value = serde_json::from_str(&options.body).unwrap_or_default();
+    let public_key = &v["options"]["publicKey"];
+    assert_eq!(public_key["rp"]["id"], "localhost");
+    assert_eq!(
+        public_key["user"]["name"],
+        "secretariat@mairie-saint-exemple.fr"
+    );
+    assert!(
+        public_key["challenge"]
+            .as_str()
+            .is_some_and(|c| c.len() >= 32)
+    );
+    let etat = v["etat"].as_str().unwrap_or_default().to_string();
+    assert!(!etat.is_empty());
+
+    // A state altered, or from another ceremony, is refused before any authenticator check.
+    let forged = local
+        .post_json(
+            "/compte/cles",
+            Some(&token),
+            serde_json::json!({"nom": "x", "etat": format!("{etat}A"), "identifiant": {
+                "id": "AAAA", "rawId": "AAAA", "type": "public-key", "extensions": {},
+                "response": {"attestationObject": "AAAA", "clientDataJSON": "AAAA"}}}),
+        )
+        .await;
+    assert_eq!(forged.status, 400, "{}", forged.body);
+    assert!(
+        forged.shows("a expiré ou ne vient pas de cette page"),
+        "{}",
+        forged.body
+    );
+    let garbage = local
+        .post_json(
+            "/compte/cles",
+            Some(&token),
+            serde_json::json!({"nom": "x", "etat": etat, "identifiant": {
+                "id": "AAAA", "rawId": "AAAA", "type": "public-key", "extensions": {},
+                "response": {"attestationObject": "AAAA", "clientDataJSON": "AAAA"}}}),
+        )
+        .await;
+    assert_eq!(garbage.status, 400, "{}", garbage.body);
+    assert!(garbage.shows("n'a pas été acceptée"), "{}", garbage.body);
+    assert!(
+        local
+            .get("/compte")
+            .await
+            .shows("Aucune clé d'accès enregistrée")
+    );
+
+    // At sign-in, an account without passkeys is told to use its code; no state is given.
+    let csrf = local.get("/").await.field("csrf");
+    local.post("/deconnexion", &[("csrf", &csrf)]).await;
+    let signin = local.get("/connexion").await;
+    let pw = local
+        .post(
+            "/connexion",
+            &[
+                ("csrf", &signin.field("csrf")),
+                ("email", "secretariat@mairie-saint-exemple.fr"),
+                ("mot_de_passe", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(pw.location(), "/connexion/code");
+    let page = local.get("/connexion/code").await;
+    assert!(
+        !page.body.contains("data-cle-connexion"),
+        "no passkey offered"
+    );
+    let pending_token = page.field("csrf");
+    let none = local
+        .post_json(
+            "/connexion/cle/options",
+            Some(&pending_token),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(none.status, 400, "{}", none.body);
+    assert!(none.shows("Aucune clé d'accès"), "{}", none.body);
+    // A passkey answer without any ceremony counts as nothing but a refusal.
+    let blind = local
+        .post_json(
+            "/connexion/cle",
+            Some(&pending_token),
+            serde_json::json!({"etat": "rien", "identifiant": {
+                "id": "AAAA", "rawId": "AAAA", "type": "public-key", "extensions": {},
+                "response": {"authenticatorData": "AAAA", "clientDataJSON": "AAAA", "signature": "AAAA", "userHandle": null}}}),
+        )
+        .await;
+    assert_eq!(blind.status, 400, "{}", blind.body);
+    assert_eq!(
+        local.get("/").await.location(),
+        "/connexion",
+        "still not signed in"
+    );
+    // The recovery code still works.
+    let ok = local
+        .post(
+            "/connexion/code",
+            &[("csrf", &pending_token), ("code", &codes[0])],
+        )
+        .await;
+    assert_eq!(ok.location(), "/", "{}", ok.body);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 macro_rules! on_both_backends {
     ($($scenario:ident),* $(,)?) => {
@@ -1956,4 +2137,5 @@ on_both_backends!(
     new_device_email,
     contacts_and_reflex_sheet,
     provider_across_communes,
+    passkey_ceremonies,
 );

@@ -286,3 +286,19 @@ pub struct NewInvitation<'a> {
     pub invited_by: &'a str,
     pub expires_at: DateTime<Utc>,
 }
+
+/// A WebAuthn passkey of a user (public material only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PasskeyRecord {
+    pub id: String,
+    pub user_id: String,
+    /// The authenticator's credential id, base64url.
+    pub credential_id: String,
+    /// The name the user gave it (« clé USB du secrétariat »).
+    pub name: String,
+    /// webauthn-rs's `Passkey`, JSON (public key and signature counter).
+    #[serde(skip)]
+    pub passkey_json: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}

@@ -64,8 +64,8 @@ mod records;
 mod store;
 
 pub use accounts::{
-    InvitationRecord, MembershipRecord, NewInvitation, NewSecurityEvent, NewUser, Role,
-    SecurityEventRecord, SessionRecord, SessionStage, ThrottleRecord, UserRecord,
+    InvitationRecord, MembershipRecord, NewInvitation, NewSecurityEvent, NewUser, PasskeyRecord,
+    Role, SecurityEventRecord, SessionRecord, SessionStage, ThrottleRecord, UserRecord,
 };
 pub use blob::{BlobCheck, BlobRef, BlobStore, LocalBlobStore};
 pub use error::Error;

@@ -271,4 +271,50 @@ async fn known_devices(env: &Env) {
     );
 }
 
-on_both_backends!(invitations, roles_and_removal, known_devices);
+async fn passkeys(env: &Env) {
+    let store = &env.store;
+    let new_user = |email: &str| NewUser {
+        email: email.into(),
+        display_name: email.into(),
+        password_hash: "$argon2id$fictif".into(),
+    };
+    let a = store.create_user(&new_user("a@a.fr")).await.unwrap();
+    let b = store.create_user(&new_user("b@b.fr")).await.unwrap();
+    let key = |id: &str, user: &str, cred: &str| vigie_store::PasskeyRecord {
+        id: id.into(),
+        user_id: user.into(),
+        credential_id: cred.into(),
+        name: format!("clé {id}"),
+        passkey_json: "{}".into(),
+        created_at: Utc::now(),
+        last_used_at: None,
+    };
+    store
+        .add_passkey(&key("k1", &a.id, "cred-1"))
+        .await
+        .unwrap();
+    let again = store.add_passkey(&key("k2", &b.id, "cred-1")).await;
+    assert!(
+        matches!(again, Err(Error::AlreadyExists { .. })),
+        "one credential, one account: {again:?}"
+    );
+    assert_eq!(store.passkeys(&a.id).await.unwrap().len(), 1);
+    assert!(store.passkeys(&b.id).await.unwrap().is_empty());
+    let now = Utc::now();
+    store
+        .passkey_used(&a.id, "k1", "{\"compteur\":2}", now)
+        .await
+        .unwrap();
+    let used = &store.passkeys(&a.id).await.unwrap()[0];
+    assert_eq!(used.passkey_json, "{\"compteur\":2}");
+    assert!(used.last_used_at.is_some());
+    assert_not_found(
+        store.passkey_used(&b.id, "k1", "{}", now).await,
+        "not B's key",
+    );
+    assert_not_found(store.remove_passkey(&b.id, "k1").await, "B removes A's key");
+    store.remove_passkey(&a.id, "k1").await.unwrap();
+    assert!(store.passkeys(&a.id).await.unwrap().is_empty());
+}
+
+on_both_backends!(invitations, roles_and_removal, known_devices, passkeys);

@@ -8,6 +8,7 @@
 //! token planted in a browser before sign-in is worthless after it (session fixation).
 
 pub mod devices;
+pub mod passkeys;
 pub mod password;
 pub mod recovery;
 pub mod throttle;

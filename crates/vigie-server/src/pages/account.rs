@@ -5,13 +5,18 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use axum::{Form, Json};
 use chrono::Utc;
 use serde::Deserialize;
+use vigie_store::PasskeyRecord;
+use webauthn_rs::prelude::{
+    CredentialID, Passkey, PasskeyRegistration, RegisterPublicKeyCredential,
+};
 
 use super::signin::RecoveryCodesPage;
 use super::{Chrome, paris, render, render_status, see_other};
+use crate::auth::passkeys::{self, Ceremony};
 use crate::auth::{self, ClientInfo, SESSION_COOKIE, SignedIn, recovery, totp};
 use crate::error::Error;
 use crate::state::AppState;
@@ -24,9 +29,17 @@ struct SessionLine {
     current: bool,
 }
 
+struct PasskeyLine {
+    id: String,
+    name: String,
+    created: String,
+    last_used: String,
+}
+
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
+    passkeys: Vec<PasskeyLine>,
     chrome: Chrome,
     name: String,
     email: String,
@@ -56,7 +69,20 @@ async fn account_page(
             user_agent: s.user_agent,
         })
         .collect();
+    let passkeys = state
+        .store()
+        .passkeys(&who.user.id)
+        .await?
+        .into_iter()
+        .map(|p| PasskeyLine {
+            id: p.id,
+            name: p.name,
+            created: paris(p.created_at),
+            last_used: p.last_used_at.map(paris).unwrap_or_else(|| "jamais".into()),
+        })
+        .collect();
     Ok(AccountPage {
+        passkeys,
         chrome: Chrome::signed_in("Mon compte", who, "compte"),
         name: who.user.display_name.clone(),
         email: who.user.email.clone(),
@@ -221,4 +247,143 @@ pub async fn api_me(
         "organisations": who.memberships,
         "codes_de_secours_restants": state.store().recovery_codes_left(&who.user.id).await?,
     })))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passkeys (WebAuthn): added here, used at sign-in (see `signin`).
+
+/// `POST /compte/cles/options`: what the browser needs to create a passkey, and the sealed
+/// ceremony state to send back.
+pub async fn passkey_options(
+    State(state): State<AppState>,
+    who: SignedIn,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<serde_json::Value>, Error> {
+    let rp = passkeys::relying_party(&state, &headers)?;
+    let exclude: Vec<CredentialID> = state
+        .store()
+        .passkeys(&who.user.id)
+        .await?
+        .iter()
+        .filter_map(|p| serde_json::from_str::<Passkey>(&p.passkey_json).ok())
+        .map(|p| p.cred_id().clone())
+        .collect();
+    let user_handle = uuid::Uuid::parse_str(&who.user.id).map_err(|_| Error::Config {
+        detail: "identifiant d'utilisateur inattendu".into(),
+    })?;
+    let (options, ceremony) = rp
+        .start_passkey_registration(
+            user_handle,
+            &who.user.email,
+            &who.user.display_name,
+            Some(exclude),
+        )
+        .map_err(|_| passkeys::refused_answer())?;
+    let etat = passkeys::seal(
+        &state,
+        Ceremony::Registration,
+        &who.session.id_hash,
+        ceremony,
+    )?;
+    Ok(Json(
+        serde_json::json!({ "options": options, "etat": etat }),
+    ))
+}
+
+/// Body of `POST /compte/cles`.
+#[derive(Deserialize)]
+pub struct NewPasskey {
+    #[serde(default)]
+    nom: String,
+    etat: String,
+    identifiant: RegisterPublicKeyCredential,
+}
+
+/// `POST /compte/cles`: checks the authenticator's answer and keeps the passkey.
+pub async fn passkey_add(
+    State(state): State<AppState>,
+    who: SignedIn,
+    client: ClientInfo,
+    headers: axum::http::HeaderMap,
+    Json(body): Json<NewPasskey>,
+) -> Result<Response, Error> {
+    let name = body.nom.trim();
+    let name = if name.is_empty() {
+        "Clé d'accès".to_owned()
+    } else {
+        name.chars().take(100).collect()
+    };
+    let rp = passkeys::relying_party(&state, &headers)?;
+    let ceremony: PasskeyRegistration = passkeys::open(
+        &state,
+        Ceremony::Registration,
+        &who.session.id_hash,
+        &body.etat,
+    )?;
+    let passkey = rp
+        .finish_passkey_registration(&body.identifiant, &ceremony)
+        .map_err(|_| passkeys::refused_answer())?;
+    let record = PasskeyRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: who.user.id.clone(),
+        credential_id: serde_json::to_value(passkey.cred_id())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        name: name.clone(),
+        passkey_json: serde_json::to_string(&passkey).map_err(|e| Error::Config {
+            detail: format!("clé d'accès : {e}"),
+        })?,
+        created_at: Utc::now(),
+        last_used_at: None,
+    };
+    match state.store().add_passkey(&record).await {
+        Ok(()) => {}
+        Err(vigie_store::Error::AlreadyExists { .. }) => {
+            return Err(Error::BadRequest(
+                "cette clé d'accès est déjà enregistrée".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    auth::record_event(
+        &state,
+        &who.user,
+        "double_facteur.cle_ajoutee",
+        format!("Clé d'accès « {name} » ajoutée"),
+        &client,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": record.id, "nom": name })),
+    )
+        .into_response())
+}
+
+/// `POST /compte/cles/{id}/supprimer`
+pub async fn passkey_remove(
+    State(state): State<AppState>,
+    who: SignedIn,
+    client: ClientInfo,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, Error> {
+    let name = state
+        .store()
+        .passkeys(&who.user.id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .map(|p| p.name)
+        .ok_or(Error::NotFound)?;
+    state.store().remove_passkey(&who.user.id, &id).await?;
+    auth::record_event(
+        &state,
+        &who.user,
+        "double_facteur.cle_retiree",
+        format!("Clé d'accès « {name} » retirée"),
+        &client,
+    )
+    .await?;
+    Ok(see_other("/compte"))
 }

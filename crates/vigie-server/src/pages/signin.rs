@@ -18,12 +18,14 @@ use vigie_store::{SessionStage, UserRecord};
 
 use super::{Chrome, render, render_status, see_other};
 use crate::auth::devices::DeviceCookie;
+use crate::auth::passkeys::{self, Ceremony};
 use crate::auth::{
     self, AnySession, ClientInfo, SESSION_COOKIE, devices, password, recovery, throttle, totp,
 };
 use crate::error::Error;
 use crate::security::CsrfToken;
 use crate::state::AppState;
+use webauthn_rs::prelude::{Passkey, PasskeyAuthentication, PublicKeyCredential};
 
 #[derive(Template)]
 #[template(path = "signin.html")]
@@ -38,6 +40,8 @@ struct SigninPage {
 struct CodePage {
     chrome: Chrome,
     error: Option<String>,
+    /// The account has passkeys: offer them.
+    has_passkeys: bool,
 }
 
 #[derive(Template)]
@@ -342,11 +346,15 @@ fn pending(session: Option<AnySession>, stage: SessionStage) -> Result<AnySessio
 }
 
 /// `GET /connexion/code`
-pub async fn show_code(session: Option<AnySession>) -> Result<Response, Error> {
+pub async fn show_code(
+    State(state): State<AppState>,
+    session: Option<AnySession>,
+) -> Result<Response, Error> {
     let s = pending(session, SessionStage::SecondFactor)?;
     render(&CodePage {
         chrome: Chrome::public("Code de vérification", &s.session.csrf_token),
         error: None,
+        has_passkeys: !state.store().passkeys(&s.user.id).await?.is_empty(),
     })
 }
 
@@ -377,24 +385,139 @@ pub async fn submit_code(
                         }
                         .into(),
                     ),
+                    has_passkeys: !state.store().passkeys(&s.user.id).await?.is_empty(),
                 },
             );
         }
     };
-    let (token, _) = auth::start_session(
-        &state,
-        &s.user,
-        SessionStage::Full,
-        Some(&s.session),
-        &client,
-    )
-    .await?;
-    signed_in_event(&state, &s.user, &client, &how).await?;
-    let device_cookie = devices::recognise(&state, &s.user, &device, &client).await?;
+    finish_second_factor(&state, &s, &device, &client, &how, see_other("/")).await
+}
+
+/// The second factor passed (code, recovery code or passkey): the full session, the sign-in
+/// in the journal, the device check.
+async fn finish_second_factor(
+    state: &AppState,
+    s: &AnySession,
+    device: &DeviceCookie,
+    client: &ClientInfo,
+    how: &str,
+    response: Response,
+) -> Result<Response, Error> {
+    let (token, _) =
+        auth::start_session(state, &s.user, SessionStage::Full, Some(&s.session), client).await?;
+    signed_in_event(state, &s.user, client, how).await?;
+    let device_cookie = devices::recognise(state, &s.user, device, client).await?;
     Ok(with_device(
-        with_cookie(see_other("/"), &state, &token, session_seconds(&state)),
+        with_cookie(response, state, &token, session_seconds(state)),
         device_cookie,
     ))
+}
+
+/// `POST /connexion/cle/options`: the challenge for the account's passkeys, and the sealed
+/// ceremony state.
+pub async fn passkey_options(
+    State(state): State<AppState>,
+    session: Option<AnySession>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<serde_json::Value>, Error> {
+    let s = pending(session, SessionStage::SecondFactor)?;
+    let keys: Vec<Passkey> = state
+        .store()
+        .passkeys(&s.user.id)
+        .await?
+        .iter()
+        .filter_map(|p| serde_json::from_str(&p.passkey_json).ok())
+        .collect();
+    if keys.is_empty() {
+        return Err(Error::BadRequest(
+            "aucune clé d'accès n'est enregistrée pour ce compte : saisissez le code de \
+             l'application"
+                .into(),
+        ));
+    }
+    let rp = passkeys::relying_party(&state, &headers)?;
+    let (options, ceremony) = rp
+        .start_passkey_authentication(&keys)
+        .map_err(|_| passkeys::refused_answer())?;
+    let etat = passkeys::seal(
+        &state,
+        Ceremony::Authentication,
+        &s.session.id_hash,
+        ceremony,
+    )?;
+    Ok(Json(
+        serde_json::json!({ "options": options, "etat": etat }),
+    ))
+}
+
+/// Body of `POST /connexion/cle`.
+#[derive(Deserialize)]
+pub struct PasskeyAnswer {
+    etat: String,
+    identifiant: PublicKeyCredential,
+}
+
+/// `POST /connexion/cle`: the passkey as second factor. Answers JSON (the page's script then
+/// goes to `redirection`); a refusal counts as a failed attempt, like a wrong code.
+pub async fn passkey_signin(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    device: DeviceCookie,
+    session: Option<AnySession>,
+    headers: axum::http::HeaderMap,
+    Json(body): Json<PasskeyAnswer>,
+) -> Result<Response, Error> {
+    let s = pending(session, SessionStage::SecondFactor)?;
+    ensure_not_blocked(&state, &s.user.email, &client).await?;
+    let ceremony: PasskeyAuthentication = passkeys::open(
+        &state,
+        Ceremony::Authentication,
+        &s.session.id_hash,
+        &body.etat,
+    )?;
+    let rp = passkeys::relying_party(&state, &headers)?;
+    let result = match rp.finish_passkey_authentication(&body.identifiant, &ceremony) {
+        Ok(r) => r,
+        Err(_) => {
+            count_failure(&state, &s.user.email, &client).await?;
+            auth::record_event(
+                &state,
+                &s.user,
+                "connexion.echec",
+                "Échec de connexion au second facteur : clé d'accès refusée".into(),
+                &client,
+            )
+            .await?;
+            return Err(passkeys::refused_answer());
+        }
+    };
+    // Keep the signature counter (a cloned authenticator shows up as a counter going back).
+    let mut name = String::from("clé d'accès");
+    for record in state.store().passkeys(&s.user.id).await? {
+        let Ok(mut key) = serde_json::from_str::<Passkey>(&record.passkey_json) else {
+            continue;
+        };
+        if key.cred_id() == result.cred_id() {
+            key.update_credential(&result);
+            let json = serde_json::to_string(&key).unwrap_or(record.passkey_json.clone());
+            state
+                .store()
+                .passkey_used(&s.user.id, &record.id, &json, Utc::now())
+                .await?;
+            name = format!("clé d'accès « {} »", record.name);
+        }
+    }
+    clear_failures(&state, &s.user.email, &client).await?;
+    let answer = Json(serde_json::json!({ "redirection": "/" })).into_response();
+    finish_second_factor(
+        &state,
+        &s,
+        &device,
+        &client,
+        &format!("mot de passe et {name}"),
+        answer,
+    )
+    .await
 }
 
 fn enrol_purpose(session: &AnySession) -> String {

@@ -16,6 +16,7 @@ use crate::error::{Error, redact_url, scrub, url_password};
 mod accounts;
 mod jobs;
 mod members;
+mod passkeys;
 
 pub use accounts::NewSession;
 
@@ -80,6 +81,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "known_devices",
         include_str!("../../migrations/sqlite/0005_known_devices.sql"),
         include_str!("../../migrations/postgres/0005_known_devices.sql"),
+    ),
+    (
+        6,
+        "passkeys",
+        include_str!("../../migrations/sqlite/0006_passkeys.sql"),
+        include_str!("../../migrations/postgres/0006_passkeys.sql"),
     ),
 ];
 
