@@ -599,6 +599,42 @@ async fn throttling(env: &Env) {
     assert!(unknown.shows("Adresse électronique ou mot de passe incorrect"));
 }
 
+/// Wrong passwords sent all at once: only the free allowance is checked, the rest are refused
+/// before any hashing (the attempt is counted first, under a database lock).
+async fn concurrent_guesses(env: &Env) {
+    let (_b, _secret, _codes) = set_up(env).await;
+    let client = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let request = client
+            .post(format!("{}/api/session", env.base))
+            .header("origin", env.base.clone())
+            .json(&serde_json::json!({
+                "email": "secretariat@mairie-saint-exemple.fr",
+                "mot_de_passe": format!("mauvais-mot-de-passe-{i}"),
+                "code": "000000",
+            }));
+        tasks.push(tokio::spawn(async move {
+            request
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap_or(0));
+    }
+    let checked = statuses.iter().filter(|&&s| s == 401).count();
+    let refused = statuses.iter().filter(|&&s| s == 429).count();
+    assert_eq!(checked + refused, 16, "{statuses:?}");
+    assert!(
+        checked <= 4,
+        "only the free allowance is checked: {statuses:?}"
+    );
+}
+
 async fn csrf_origin_and_headers(env: &Env) {
     let (mut b, secret, _codes) = set_up(env).await;
     let home = b.get("/").await;
@@ -2138,4 +2174,5 @@ on_both_backends!(
     contacts_and_reflex_sheet,
     provider_across_communes,
     passkey_ceremonies,
+    concurrent_guesses,
 );

@@ -317,4 +317,52 @@ async fn passkeys(env: &Env) {
     assert!(store.passkeys(&a.id).await.unwrap().is_empty());
 }
 
-on_both_backends!(invitations, roles_and_removal, known_devices, passkeys);
+/// Twenty sign-in attempts at the same instant: only the free allowance passes (the attempt is
+/// counted before it is checked, under a lock), the others are refused.
+async fn concurrent_attempts_are_counted_one_by_one(env: &Env) {
+    let now = Utc::now();
+    let delay = |n: u64| {
+        if n <= 3 {
+            Duration::zero()
+        } else {
+            Duration::seconds(2)
+        }
+    };
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let store = env.store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .reserve_login_attempt("compte:x@y.fr", now, Duration::hours(1), delay)
+                .await
+                .expect("reserve")
+        }));
+    }
+    let mut allowed = 0;
+    for t in tasks {
+        if t.await.expect("join").is_none() {
+            allowed += 1;
+        }
+    }
+    assert_eq!(
+        allowed, 4,
+        "three free failures and the fourth attempt, no more"
+    );
+    let later = now + Duration::seconds(3);
+    assert!(
+        env.store
+            .reserve_login_attempt("compte:x@y.fr", later, Duration::hours(1), delay)
+            .await
+            .unwrap()
+            .is_none(),
+        "allowed again once the delay is over"
+    );
+}
+
+on_both_backends!(
+    invitations,
+    roles_and_removal,
+    known_devices,
+    passkeys,
+    concurrent_attempts_are_counted_one_by_one,
+);

@@ -49,14 +49,48 @@ pub fn verify_dummy(password: &str) {
 const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$\
                      Vx3rmSFZ2G4Zbc3o5kqlGFHg3ZrXk2G7bVdx1hOStjQ";
 
-/// Hashes on a blocking thread (Argon2id takes tens of milliseconds and 19 MiB): the request's
-/// async worker stays free.
+/// Argon2id computations running at once: each takes 19 MiB and a core for tens of
+/// milliseconds, so a burst of sign-ins (64 at once in the load benchmark) waits its turn
+/// instead of taking gigabytes of memory.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        tokio::sync::Semaphore::new(cores.clamp(1, 8))
+    })
+}
+
+/// Hashes on a blocking thread (Argon2id takes tens of milliseconds and 19 MiB), one of the
+/// bounded number at once: the request's async worker stays free.
 pub async fn hash_off_thread(password: String) -> Result<String, Error> {
+    let _permit = hashing_permits()
+        .acquire()
+        .await
+        .map_err(|e| Error::Config {
+            detail: e.to_string(),
+        })?;
     tokio::task::spawn_blocking(move || hash(&password))
         .await
         .map_err(|e| Error::Config {
             detail: e.to_string(),
         })?
+}
+
+/// Checks a password against a stored hash (or against nothing, with the same cost, for an
+/// unknown account), off the async workers and within the bounded number of computations.
+pub async fn verify_off_thread(candidate: String, stored: Option<String>) -> bool {
+    let Ok(_permit) = hashing_permits().acquire().await else {
+        return false;
+    };
+    tokio::task::spawn_blocking(move || match stored {
+        Some(phc) => verify(&candidate, &phc),
+        None => {
+            verify_dummy(&candidate);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// Refuses a new password below Vigie's bar (zxcvbn score 3 and 12 characters, French words

@@ -99,18 +99,19 @@ fn throttle_keys(email: &str, client: &ClientInfo) -> [(String, throttle::Policy
 }
 
 /// Refuses while the account or the address is blocked.
-async fn ensure_not_blocked(
-    state: &AppState,
-    email: &str,
-    client: &ClientInfo,
-) -> Result<(), Error> {
+/// Counts this attempt before checking it, or refuses it (429) while the account or the
+/// address is blocked. Counting first is what makes attempts sent at the same time count one
+/// by one (see `Store::reserve_login_attempt`); a complete sign-in clears the counters.
+async fn reserve_attempt(state: &AppState, email: &str, client: &ClientInfo) -> Result<(), Error> {
     let now = Utc::now();
     let mut wait = 0;
-    for (key, _) in throttle_keys(email, client) {
-        if let Some(record) = state.store().throttle(&key).await?
-            && record.blocked_until > now
+    for (key, policy) in throttle_keys(email, client) {
+        if let Some(until) = state
+            .store()
+            .reserve_login_attempt(&key, now, throttle::forget_after(), |n| policy.delay(n))
+            .await?
         {
-            wait = wait.max((record.blocked_until - now).num_seconds() + 1);
+            wait = wait.max((until - now).num_seconds() + 1);
         }
     }
     if wait > 0 {
@@ -118,17 +119,6 @@ async fn ensure_not_blocked(
     } else {
         Ok(())
     }
-}
-
-async fn count_failure(state: &AppState, email: &str, client: &ClientInfo) -> Result<(), Error> {
-    let now = Utc::now();
-    for (key, policy) in throttle_keys(email, client) {
-        state
-            .store()
-            .record_login_failure(&key, now, throttle::forget_after(), |n| policy.delay(n))
-            .await?;
-    }
-    Ok(())
 }
 
 async fn clear_failures(state: &AppState, email: &str, client: &ClientInfo) -> Result<(), Error> {
@@ -146,23 +136,13 @@ async fn check_password(
     secret: &str,
     client: &ClientInfo,
 ) -> Result<Option<UserRecord>, Error> {
-    ensure_not_blocked(state, email, client).await?;
+    reserve_attempt(state, email, client).await?;
     let user = state.store().user_by_email(email).await?;
-    let candidate = secret.to_string();
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => password::verify(&candidate, &hash),
-        None => {
-            password::verify_dummy(&candidate);
-            false
-        }
-    })
-    .await
-    .unwrap_or(false);
+    let ok = password::verify_off_thread(secret.to_string(), stored).await;
     match user {
         Some(user) if ok && user.disabled_at.is_none() => Ok(Some(user)),
         other => {
-            count_failure(state, email, client).await?;
             if let Some(user) = other {
                 auth::record_event(
                     state,
@@ -192,7 +172,7 @@ async fn check_second_factor(
     code: &str,
     client: &ClientInfo,
 ) -> Result<SecondFactor, Error> {
-    ensure_not_blocked(state, &user.email, client).await?;
+    reserve_attempt(state, &user.email, client).await?;
     let outcome = if recovery::looks_like_code(code) {
         if state
             .store()
@@ -229,7 +209,6 @@ async fn check_second_factor(
             clear_failures(state, &user.email, client).await?;
         }
         SecondFactor::Replayed | SecondFactor::Wrong => {
-            count_failure(state, &user.email, client).await?;
             let what = if matches!(outcome, SecondFactor::Replayed) {
                 "code déjà utilisé présenté à nouveau"
             } else {
@@ -468,7 +447,7 @@ pub async fn passkey_signin(
     Json(body): Json<PasskeyAnswer>,
 ) -> Result<Response, Error> {
     let s = pending(session, SessionStage::SecondFactor)?;
-    ensure_not_blocked(&state, &s.user.email, &client).await?;
+    reserve_attempt(&state, &s.user.email, &client).await?;
     let ceremony: PasskeyAuthentication = passkeys::open(
         &state,
         Ceremony::Authentication,
@@ -479,7 +458,6 @@ pub async fn passkey_signin(
     let result = match rp.finish_passkey_authentication(&body.identifiant, &ceremony) {
         Ok(r) => r,
         Err(_) => {
-            count_failure(&state, &s.user.email, &client).await?;
             auth::record_event(
                 &state,
                 &s.user,

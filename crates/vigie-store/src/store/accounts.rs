@@ -614,6 +614,77 @@ impl Store {
         Ok(record)
     }
 
+    /// Counts a sign-in attempt *before* it is checked, unless `key` is blocked: `Ok(None)` when
+    /// the attempt may go on (counted as a failure until the whole sign-in succeeds and clears
+    /// it), `Ok(Some(until))` when it is refused. Read and write happen in one locked
+    /// transaction, so attempts sent at the same moment are counted one after the other and
+    /// cannot all pass the free allowance together (they could when the failure was counted
+    /// after the check).
+    pub async fn reserve_login_attempt(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        forget_after: chrono::Duration,
+        delay: impl FnOnce(u64) -> chrono::Duration,
+    ) -> Result<Option<DateTime<Utc>>, Error> {
+        let mut tx = self.begin_write().await?;
+        // The row must exist before it is locked: `FOR UPDATE` on a missing row locks nothing,
+        // and the first attempts on a key would race. A concurrent insert waits on the unique
+        // key, then finds the row and queues on its lock.
+        let epoch = ts(&DateTime::<Utc>::UNIX_EPOCH);
+        sqlx::query(
+            "INSERT INTO login_throttle (key, failures, last_failure_at, blocked_until) \
+             VALUES ($1, 0, $2, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(&epoch)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let select = match self.backend {
+            Backend::Sqlite => {
+                "SELECT key, failures, last_failure_at, blocked_until FROM login_throttle \
+                 WHERE key = $1"
+            }
+            Backend::Postgres => {
+                "SELECT key, failures, last_failure_at, blocked_until FROM login_throttle \
+                 WHERE key = $1 FOR UPDATE"
+            }
+        };
+        let previous = sqlx::query(select)
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(throttle_from)
+            .transpose()?;
+        if let Some(p) = &previous
+            && p.blocked_until > now
+        {
+            tx.rollback().await.map_err(db)?;
+            return Ok(Some(p.blocked_until));
+        }
+        let failures = match previous {
+            Some(p) if now - p.last_failure_at < forget_after => p.failures.saturating_add(1),
+            _ => 1,
+        };
+        sqlx::query(
+            "INSERT INTO login_throttle (key, failures, last_failure_at, blocked_until) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET failures = $2, \
+             last_failure_at = $3, blocked_until = $4",
+        )
+        .bind(key)
+        .bind(i64::try_from(failures).unwrap_or(i64::MAX))
+        .bind(ts(&now))
+        .bind(ts(&(now + delay(failures))))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(None)
+    }
+
     /// Forgets the failures of `key` (after a successful sign-in).
     pub async fn clear_throttle(&self, key: &str) -> Result<(), Error> {
         sqlx::query("DELETE FROM login_throttle WHERE key = $1")
