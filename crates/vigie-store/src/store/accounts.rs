@@ -559,61 +559,6 @@ impl Store {
         row.as_ref().map(throttle_from).transpose()
     }
 
-    /// Records one more failure for `key`. `delay(n)` gives how long to block after the n-th
-    /// failure in a row; a count whose last failure is older than `forget_after` starts again
-    /// from zero. Read and write happen under the write lock, so concurrent failures all count.
-    pub async fn record_login_failure(
-        &self,
-        key: &str,
-        now: DateTime<Utc>,
-        forget_after: chrono::Duration,
-        delay: impl FnOnce(u64) -> chrono::Duration,
-    ) -> Result<ThrottleRecord, Error> {
-        let mut tx = self.begin_write().await?;
-        let select = match self.backend {
-            Backend::Sqlite => {
-                "SELECT key, failures, last_failure_at, blocked_until FROM login_throttle \
-                 WHERE key = $1"
-            }
-            Backend::Postgres => {
-                "SELECT key, failures, last_failure_at, blocked_until FROM login_throttle \
-                 WHERE key = $1 FOR UPDATE"
-            }
-        };
-        let previous = sqlx::query(select)
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(throttle_from)
-            .transpose()?;
-        let failures = match previous {
-            Some(p) if now - p.last_failure_at < forget_after => p.failures.saturating_add(1),
-            _ => 1,
-        };
-        let record = ThrottleRecord {
-            key: key.to_string(),
-            failures,
-            last_failure_at: now,
-            blocked_until: now + delay(failures),
-        };
-        sqlx::query(
-            "INSERT INTO login_throttle (key, failures, last_failure_at, blocked_until) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET failures = $2, \
-             last_failure_at = $3, blocked_until = $4",
-        )
-        .bind(key)
-        .bind(i64::try_from(failures).unwrap_or(i64::MAX))
-        .bind(ts(&record.last_failure_at))
-        .bind(ts(&record.blocked_until))
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        Ok(record)
-    }
-
     /// Counts a sign-in attempt *before* it is checked, unless `key` is blocked: `Ok(None)` when
     /// the attempt may go on (counted as a failure until the whole sign-in succeeds and clears
     /// it), `Ok(Some(until))` when it is refused. Read and write happen in one locked
