@@ -354,6 +354,14 @@ async fn other_org_admin(env: &Env) -> (Browser, String) {
     (intruder, token)
 }
 
+/// A form refused (422) with a French message for each of `messages`.
+fn assert_field_errors(page: &Page, messages: &[&str]) {
+    assert_eq!(page.status, 422, "{}", page.body);
+    for message in messages {
+        assert!(page.shows(message), "{message}: {}", page.body);
+    }
+}
+
 /// The (first) organisation of the account with this login.
 async fn first_org_of(env: &Env, email: &str) -> vigie_store::OrgId {
     let user = env
@@ -978,16 +986,16 @@ async fn mailbox_checks(env: &Env) {
             ],
         )
         .await;
-    assert_eq!(bad.status, 422);
-    for message in [
-        "Donnez un nom à cette boîte",
-        "Indiquez le serveur IMAP",
-        "Le port est un nombre",
-        "Collez un certificat au format PEM",
-        "La durée de conservation est un nombre",
-    ] {
-        assert!(bad.shows(message), "{message}: {}", bad.body);
-    }
+    assert_field_errors(
+        &bad,
+        &[
+            "Donnez un nom à cette boîte",
+            "Indiquez le serveur IMAP",
+            "Le port est un nombre",
+            "Collez un certificat au format PEM",
+            "La durée de conservation est un nombre",
+        ],
+    );
     assert!(!bad.body.contains("Secret-A-Ne-Pas-Renvoyer"));
     let org = first_org_of(env, "secretariat@mairie-saint-exemple.fr").await;
     assert!(
@@ -1475,14 +1483,14 @@ async fn members_and_roles(env: &Env) {
             ],
         )
         .await;
-    assert_eq!(bad.status, 422);
-    for message in [
-        "Indiquez les prénom et nom",
-        "Cette adresse électronique n'est pas valide",
-        "Choisissez un rôle",
-    ] {
-        assert!(bad.shows(message), "{message}: {}", bad.body);
-    }
+    assert_field_errors(
+        &bad,
+        &[
+            "Indiquez les prénom et nom",
+            "Cette adresse électronique n'est pas valide",
+            "Choisissez un rôle",
+        ],
+    );
     let taken = admin
         .post(
             "/membres/inviter",
@@ -1774,14 +1782,14 @@ async fn contacts_and_reflex_sheet(env: &Env) {
             ],
         )
         .await;
-    assert_eq!(bad.status, 422);
-    for message in [
-        "Choisissez le rôle",
-        "Indiquez le nom",
-        "Indiquez au moins un numéro de téléphone",
-    ] {
-        assert!(bad.shows(message), "{message}: {}", bad.body);
-    }
+    assert_field_errors(
+        &bad,
+        &[
+            "Choisissez le rôle",
+            "Indiquez le nom",
+            "Indiquez au moins un numéro de téléphone",
+        ],
+    );
     let page = add_insurer(&mut b).await;
     assert!(
         page.shows("Mutuelle des communes <i>test</i>"),
