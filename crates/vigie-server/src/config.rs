@@ -40,8 +40,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Database URL (`sqlite://…` or `postgres://…`).
     pub db: String,
-    /// Blob store: a local directory.
-    pub blobs: PathBuf,
+    /// Blob store: a local directory or an S3-compatible bucket.
+    pub blobs: BlobLocation,
     /// The public address, without trailing slash (`https://vigie.exemple.fr`), if known.
     pub public_url: Option<String>,
     /// Cookies marked `Secure` (browsers treat http://127.0.0.1 and http://localhost as
@@ -63,6 +63,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of those e-mails.
     pub smtp_from: String,
+    /// How to reach the S3 service when `blobs` is an `s3://` bucket (from the `AWS_*`
+    /// variables; the secret key is masked in `{:?}`).
+    pub s3: vigie_store::S3Options,
 }
 
 /// What the command line (or the environment, through clap) sets.
@@ -150,8 +153,8 @@ impl Config {
             ),
         };
         let blobs = match overrides.blobs.or(file.blobs) {
-            None => data_dir.join(vigie_incident::service::EVIDENCE_DIR),
-            Some(url) => blob_dir(&url)?,
+            None => BlobLocation::Directory(data_dir.join(vigie_incident::service::EVIDENCE_DIR)),
+            Some(url) => BlobLocation::parse(&url)?,
         };
         let public_url = overrides
             .public_url
@@ -203,6 +206,7 @@ impl Config {
             smtp_from: file
                 .smtp_from
                 .unwrap_or_else(|| "Vigie <vigie@localhost>".to_string()),
+            s3: vigie_store::S3Options::from_env(),
         })
     }
 
@@ -212,22 +216,39 @@ impl Config {
     }
 }
 
-/// A blob store URL: a path or `file://` URL. S3-compatible storage is not built yet: it is
-/// refused with a sentence that says so rather than silently storing files elsewhere.
-fn blob_dir(url: &str) -> Result<PathBuf, Error> {
-    if let Some(path) = url.strip_prefix("file://") {
-        return Ok(PathBuf::from(path));
+/// Where evidence, documents and reports are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlobLocation {
+    /// A local directory (the default, `<data_dir>/evidence`).
+    Directory(PathBuf),
+    /// An S3-compatible bucket, `s3://seau[/préfixe]`; the service address and the keys come
+    /// from the `AWS_*` variables (see docs/SERVEUR.md), never from this URL.
+    S3(String),
+}
+
+impl BlobLocation {
+    /// A path, a `file://` URL or an `s3://` URL; any other scheme is refused with the list of
+    /// the accepted ones rather than taken for a directory name.
+    pub fn parse(url: &str) -> Result<BlobLocation, Error> {
+        if let Some(path) = url.strip_prefix("file://") {
+            return Ok(BlobLocation::Directory(PathBuf::from(path)));
+        }
+        if url.starts_with("s3://") {
+            vigie_store::blob::S3Location::parse(url).map_err(|e| Error::Config {
+                detail: e.to_string(),
+            })?;
+            return Ok(BlobLocation::S3(url.to_string()));
+        }
+        if url.contains("://") {
+            return Err(Error::Config {
+                detail: format!(
+                    "stockage des fichiers « {url} » non reconnu : indiquez un dossier local \
+                     (chemin ou file:///chemin) ou un compartiment S3 (s3://seau/dossier)"
+                ),
+            });
+        }
+        Ok(BlobLocation::Directory(PathBuf::from(url)))
     }
-    if url.contains("://") {
-        return Err(Error::Config {
-            detail: format!(
-                "stockage des fichiers « {url} » non pris en charge par cette version : seul un \
-                 dossier local (chemin ou file:///chemin) l'est ; le stockage S3 viendra dans \
-                 une version suivante"
-            ),
-        });
-    }
-    Ok(PathBuf::from(url))
 }
 
 #[cfg(test)]
@@ -243,7 +264,10 @@ mod tests {
         let c = resolve(Overrides::default()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(c.db, "sqlite:///tmp/vigie-defaut/vigie.db?mode=rwc");
-        assert_eq!(c.blobs, Path::new("/tmp/vigie-defaut/evidence"));
+        assert_eq!(
+            c.blobs,
+            BlobLocation::Directory("/tmp/vigie-defaut/evidence".into())
+        );
         assert!(c.secure_cookies);
     }
 
@@ -290,10 +314,23 @@ mod tests {
         let s3 = resolve(Overrides {
             blobs: Some("s3://seau/vigie".into()),
             ..Overrides::default()
-        });
-        assert!(
-            s3.err()
-                .is_some_and(|e| e.to_string().contains("non pris en charge"))
-        );
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s3.blobs, BlobLocation::S3("s3://seau/vigie".into()));
+        for (bad, expected) in [
+            ("s3://Seau", "compartiment"),
+            ("s3://cle:secret@seau", "AWS_ACCESS_KEY_ID"),
+            ("gs://seau", "non reconnu"),
+        ] {
+            let err = resolve(Overrides {
+                blobs: Some(bad.into()),
+                ..Overrides::default()
+            })
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+            assert!(err.contains(expected), "{bad}: {err}");
+            assert!(!err.contains("secret@"), "{err}");
+        }
     }
 }

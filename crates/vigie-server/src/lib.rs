@@ -31,6 +31,7 @@ pub mod state;
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -40,9 +41,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::oneshot;
 use vigie_store::Store;
-use vigie_store::blob::LocalBlobStore;
+use vigie_store::blob::{LocalBlobStore, S3BlobStore, SharedBlobStore};
 
-pub use config::{Config, Overrides};
+pub use config::{BlobLocation, Config, Overrides};
 pub use error::Error;
 use keys::ServerKey;
 pub use state::AppState;
@@ -371,7 +372,26 @@ fn release_large_allocations() {
 pub async fn start_with_store(config: Config, store: Store) -> Result<Running, Error> {
     release_large_allocations();
     std::fs::create_dir_all(&config.data_dir).map_err(|e| Error::io(&config.data_dir, e))?;
-    let blobs = LocalBlobStore::new(config.blobs.clone())?;
+/// Opens the blob store the configuration names. An S3 bucket is contacted now, so a wrong
+/// address or key stops the start with a message instead of failing the first evidence upload.
+async fn open_blobs(config: &Config) -> Result<SharedBlobStore, Error> {
+    match &config.blobs {
+        BlobLocation::Directory(dir) => Ok(Arc::new(LocalBlobStore::new(dir.clone())?)),
+        BlobLocation::S3(url) => {
+            let store = S3BlobStore::new(url, &config.s3)?;
+            let probe = store.clone();
+            tokio::task::spawn_blocking(move || probe.check())
+                .await
+                .map_err(|e| Error::Io {
+                    path: url.clone(),
+                    source: std::io::Error::other(e),
+                })??;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+    let blobs = open_blobs(&config).await?;
     let key = match &config.secret_key_base64 {
         Some(text) => ServerKey::from_base64(text)?,
         None => ServerKey::load_or_create(&config.key_file())?,

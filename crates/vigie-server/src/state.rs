@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use vigie_incident::service::IncidentService;
-use vigie_store::blob::LocalBlobStore;
+use vigie_store::blob::SharedBlobStore;
 use vigie_store::{OrgId, Store};
 
 use crate::config::Config;
@@ -18,7 +18,7 @@ pub struct AppState {
 
 struct Inner {
     store: Store,
-    blobs: LocalBlobStore,
+    blobs: SharedBlobStore,
     key: ServerKey,
     config: Config,
     setup_token: String,
@@ -32,7 +32,7 @@ impl AppState {
     /// Builds the state.
     pub fn new(
         store: Store,
-        blobs: LocalBlobStore,
+        blobs: SharedBlobStore,
         key: ServerKey,
         config: Config,
         setup_token: String,
@@ -57,7 +57,7 @@ impl AppState {
     }
 
     /// The blob store (evidence, documents, mailbox reports).
-    pub fn blobs(&self) -> &LocalBlobStore {
+    pub fn blobs(&self) -> &SharedBlobStore {
         &self.inner.blobs
     }
 

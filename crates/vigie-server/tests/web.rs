@@ -20,6 +20,9 @@ struct Env {
     setup_url: String,
     _dir: tempfile::TempDir,
     _pg: Option<vigie_testkit::Postgres>,
+    /// The S3 server holding the blobs (PostgreSQL runs are the hosted set-up: PostgreSQL and
+    /// S3-compatible storage; SQLite runs keep the local directory).
+    s3: Option<vigie_testkit::S3Server>,
 }
 
 impl Env {
@@ -30,18 +33,35 @@ impl Env {
     }
 }
 
-async fn start(store: Store, dir: tempfile::TempDir, pg: Option<vigie_testkit::Postgres>) -> Env {
+async fn start(
+    store: Store,
+    dir: tempfile::TempDir,
+    pg: Option<vigie_testkit::Postgres>,
+    s3: Option<vigie_testkit::S3Server>,
+) -> Env {
     let smtp = vigie_testkit::SmtpSink::start().unwrap_or_else(|e| panic!("smtp sink: {e}"));
-    let config = Config::resolve(
+    let mut config = Config::resolve(
         Overrides {
             listen: Some("127.0.0.1:0".into()),
             data_dir: Some(dir.path().to_path_buf()),
             smtp_url: Some(smtp.url()),
+            blobs: s3
+                .as_ref()
+                .map(|_| format!("s3://{}/communes", vigie_testkit::s3::BUCKET)),
             ..Overrides::default()
         },
         dir.path(),
     )
     .unwrap_or_else(|e| panic!("config: {e}"));
+    if let Some(s3) = &s3 {
+        config.s3 = vigie_store::S3Options {
+            endpoint: Some(s3.endpoint()),
+            region: None,
+            access_key_id: Some(vigie_testkit::s3::ACCESS_KEY.into()),
+            secret_access_key: Some(vigie_testkit::s3::SECRET_KEY.into()),
+            allow_http: true,
+        };
+    }
     let server = vigie_server::start_with_store(config, store.clone())
         .await
         .unwrap_or_else(|e| panic!("start: {e}"));
@@ -55,6 +75,7 @@ async fn start(store: Store, dir: tempfile::TempDir, pg: Option<vigie_testkit::P
         setup_url,
         _dir: dir,
         _pg: pg,
+        s3,
     }
 }
 
@@ -63,7 +84,7 @@ async fn sqlite_env() -> Env {
     let store = Store::open_sqlite(&dir.path().join("vigie.db"))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    start(store, dir, None).await
+    start(store, dir, None, None).await
 }
 
 async fn postgres_env() -> Env {
@@ -75,7 +96,8 @@ async fn postgres_env() -> Env {
         .await
         .unwrap_or_else(|e| panic!("open postgres: {e}\n{}", pg.log()));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    start(store, dir, Some(pg)).await
+    let s3 = vigie_testkit::S3Server::start().unwrap_or_else(|e| panic!("s3 server: {e}"));
+    start(store, dir, Some(pg), Some(s3)).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -846,6 +868,22 @@ async fn incidents_and_isolation(env: &Env) {
     let zip = b.get(&format!("/incidents/{id}/dossier")).await;
     assert_eq!(zip.status, 200);
     assert_eq!(zip.header("content-type"), "application/zip");
+    // With S3 storage the evidence and the documents are in the bucket, under the prefix, and
+    // nothing is kept in the data directory.
+    if let Some(s3) = &env.s3 {
+        let keys = s3.keys();
+        let evidence_key = format!("communes/sha256/{}/{digest}", &digest[..2]);
+        assert!(keys.contains(&evidence_key), "{keys:?}");
+        assert!(keys.len() >= 2, "evidence and the CNIL document: {keys:?}");
+        assert!(
+            keys.iter().all(|k| k.starts_with("communes/sha256/")),
+            "{keys:?}"
+        );
+        assert!(
+            !env._dir.path().join("evidence/sha256").exists(),
+            "no local copy"
+        );
+    }
 
     // Another organisation, with its own administrator, sees none of it.
     let (mut intruder, token) = other_org_admin(env).await;

@@ -99,6 +99,20 @@ pub enum Error {
         detail: String,
     },
 
+    /// The S3-compatible object storage refused or failed (blobs on `s3://`).
+    #[error(
+        "stockage objet {location} : {context} a échoué ({detail}) — vérifiez l'adresse du \
+         service (AWS_ENDPOINT_URL), le compartiment, les clés d'accès et le réseau"
+    )]
+    ObjectStorage {
+        /// The bucket and prefix (`s3://seau/préfixe`), never a key.
+        location: String,
+        /// What was being done.
+        context: String,
+        /// What the storage said.
+        detail: String,
+    },
+
     /// A file-system error of the blob store.
     #[error("{context} : {source}")]
     Io {

@@ -67,7 +67,9 @@ pub use accounts::{
     InvitationRecord, MembershipRecord, NewInvitation, NewSecurityEvent, NewUser, PasskeyRecord,
     Role, SecurityEventRecord, SessionRecord, SessionStage, ThrottleRecord, UserRecord,
 };
-pub use blob::{BlobCheck, BlobRef, BlobStore, LocalBlobStore};
+pub use blob::{
+    BlobCheck, BlobRef, BlobStore, LocalBlobStore, S3BlobStore, S3Options, SharedBlobStore,
+};
 pub use error::Error;
 pub use jobs::{
     CheckPoint, JobKind, JobRecord, JobRunRecord, JobStatus, MailboxCheckRecord, MailboxRecord,

@@ -33,8 +33,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub mod postgres;
+pub mod s3;
 pub mod smtp;
 pub use postgres::Postgres;
+pub use s3::S3Server;
 pub use smtp::{ReceivedMail, SmtpSink};
 
 /// The main test user (an address, as most French hosting providers use).

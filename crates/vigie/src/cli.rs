@@ -50,7 +50,8 @@ pub struct ServeArgs {
     #[arg(long, env = "VIGIE_DB", value_name = "URL")]
     pub db: Option<String>,
     /// Stockage des fichiers (preuves, documents) : un dossier (par défaut : evidence/ dans le
-    /// dossier de données).
+    /// dossier de données) ou un compartiment S3, s3://seau/dossier (clés et adresse du service
+    /// par AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL).
     #[arg(long, env = "VIGIE_BLOBS", value_name = "URL")]
     pub blobs: Option<String>,
     /// Fichier de configuration TOML (voir docs/SERVEUR.md).

@@ -78,7 +78,7 @@ impl IncidentService {
 
         let blob = self
             .blobs
-            .put_stream(std::io::Cursor::new(&bytes))
+            .put_stream(&mut std::io::Cursor::new(&bytes))
             .map_err(|e| Error::Document {
                 reason: e.to_string(),
             })?;
@@ -337,9 +337,8 @@ impl IncidentService {
                     reason: e.to_string(),
                 })?
                 .read_to_end(&mut bytes)
-                .map_err(|source| Error::Read {
-                    path: self.blobs.root().to_path_buf(),
-                    source,
+                .map_err(|e| Error::Document {
+                    reason: format!("lecture de {} : {e}", self.blobs.describe()),
                 })?;
             let kind = d.kind.parse::<DocumentKind>().ok();
             let file_name = match kind {

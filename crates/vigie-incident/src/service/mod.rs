@@ -12,10 +12,11 @@ mod verify;
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use vigie_store::blob::LocalBlobStore;
+use vigie_store::blob::{LocalBlobStore, SharedBlobStore};
 use vigie_store::{
     ChainHead, ContactRecord, DocumentRecord, EvidenceRecord, IncidentRecord, JournalEntryRecord,
     NewEvidence, NewIncident, NewJournalEntry, OrgId, StepDone, StepDoneRecord, Store,
@@ -49,7 +50,7 @@ pub const PLAYBOOKS_DIR: &str = "playbooks";
 #[derive(Clone)]
 pub struct IncidentService {
     store: Store,
-    blobs: LocalBlobStore,
+    blobs: SharedBlobStore,
     org: OrgId,
     playbooks: Vec<Playbook>,
 }
@@ -167,7 +168,7 @@ impl IncidentService {
             source,
         })?;
         let store = Store::open_sqlite(&data_dir.join(DATABASE_FILE)).await?;
-        let blobs = LocalBlobStore::new(data_dir.join(EVIDENCE_DIR))?;
+        let blobs: SharedBlobStore = Arc::new(LocalBlobStore::new(data_dir.join(EVIDENCE_DIR))?);
         let org = store
             .default_organisation(DEFAULT_ORGANISATION_NAME)
             .await?
@@ -191,7 +192,7 @@ impl IncidentService {
     }
 
     /// A service over an open store, for one organisation.
-    pub fn new(store: Store, blobs: LocalBlobStore, org: OrgId) -> IncidentService {
+    pub fn new(store: Store, blobs: SharedBlobStore, org: OrgId) -> IncidentService {
         IncidentService {
             store,
             blobs,
@@ -806,7 +807,7 @@ impl IncidentService {
                 source,
             })?;
             blobs
-                .put_stream(std::io::BufReader::with_capacity(256 * 1024, file))
+                .put_stream(&mut std::io::BufReader::with_capacity(256 * 1024, file))
                 .map_err(|e| Error::EvidenceStore {
                     path: owned.clone(),
                     reason: e.to_string(),
@@ -825,7 +826,7 @@ impl IncidentService {
     }
 
     /// The blob store (to read evidence back).
-    pub fn blobs(&self) -> &LocalBlobStore {
+    pub fn blobs(&self) -> &SharedBlobStore {
         &self.blobs
     }
 

@@ -138,7 +138,7 @@ pub async fn run(
             let blobs = state.blobs().clone();
             let html = html.clone();
             let stored = tokio::task::spawn_blocking(move || {
-                blobs.put_stream(std::io::Cursor::new(html.into_bytes()))
+                blobs.put_stream(&mut std::io::Cursor::new(html.into_bytes()))
             })
             .await;
             match stored {

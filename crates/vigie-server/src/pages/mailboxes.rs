@@ -554,7 +554,10 @@ pub async fn report(
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, Error> {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut blobs.open(&sha)?, &mut buf)
-            .map_err(|e| Error::io(blobs.root(), e))?;
+            .map_err(|source| Error::Io {
+                path: blobs.describe(),
+                source,
+            })?;
         Ok(buf)
     })
     .await

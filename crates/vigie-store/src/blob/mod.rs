@@ -21,9 +21,9 @@
 //! part of a path, so `../../etc/passwd` can never be opened.
 //!
 //! The API is synchronous (`std::io`): callers in async code run it inside
-//! `tokio::task::spawn_blocking`. The [`BlobStore`] trait is what the rest of Vigie should hold,
-//! so an S3-compatible backend (`object_store`) can be added for hosted deployments without
-//! changing callers.
+//! `tokio::task::spawn_blocking`. The [`BlobStore`] trait is what the rest of Vigie holds
+//! ([`SharedBlobStore`]); [`s3::S3BlobStore`] is the S3-compatible backend for hosted
+//! deployments, with the same guarantees.
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -33,6 +33,12 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use crate::error::Error;
+
+pub mod s3;
+pub use s3::{S3BlobStore, S3Location, S3Options};
+
+/// The blob store as the rest of Vigie holds it, whatever the backend.
+pub type SharedBlobStore = std::sync::Arc<dyn BlobStore>;
 
 /// Size of the chunks read from sources and blobs.
 const CHUNK: usize = 64 * 1024;
@@ -72,6 +78,8 @@ pub trait BlobStore: Send + Sync {
     fn verify(&self, sha256: &str) -> Result<BlobCheck, Error>;
     /// Whether a blob exists.
     fn exists(&self, sha256: &str) -> Result<bool, Error>;
+    /// Where the blobs are, for messages (a directory, `s3://seau/préfixe`); never a secret.
+    fn describe(&self) -> String;
 }
 
 /// Checks that `sha256` is 64 lowercase hexadecimal digits, the only form used in paths.
@@ -268,9 +276,13 @@ impl BlobStore for LocalBlobStore {
     fn exists(&self, sha256: &str) -> Result<bool, Error> {
         LocalBlobStore::exists(self, sha256)
     }
+
+    fn describe(&self) -> String {
+        self.root.display().to_string()
+    }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
