@@ -722,6 +722,27 @@ async fn steps_evidence_documents(env: &Env) {
         vec![d1.clone()]
     );
     assert_eq!(s.documents(&org, None).await.unwrap(), vec![d1, d2]);
+
+    // The organisation-wide reads (the incident list in a fixed number of queries) give the
+    // same rows, and nothing of another organisation.
+    let other = s.create_organisation("Autre mairie").await.unwrap().id;
+    let other_incident = create(env, &other, "Autre", utc(2026, 4, 1, 0, 0, 0)).await;
+    s.record_step(&other, &other_incident.id, &step, |h| entry_for(h, "autre"))
+        .await
+        .unwrap();
+    assert_eq!(s.all_steps_done(&org).await.unwrap(), steps);
+    assert_eq!(s.all_evidence(&org).await.unwrap(), evidence);
+    let heads = s.journal_heads(&org).await.unwrap();
+    assert_eq!(
+        heads,
+        vec![(
+            incident.id.clone(),
+            s.journal_head(&org, &incident.id).await.unwrap()
+        )]
+    );
+    assert_eq!(s.all_steps_done(&other).await.unwrap().len(), 1);
+    assert!(s.all_evidence(&other).await.unwrap().is_empty());
+
     let ghost = OrgId::parse("ghost").unwrap();
     assert_not_found(
         s.record_document(&ghost, None, &register, |_| panic!("closure called"))

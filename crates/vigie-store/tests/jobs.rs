@@ -157,6 +157,27 @@ async fn queue_lifecycle(env: &Env) {
     let (still, created) = store.enqueue_job(&audit_job(&a, "m1")).await.unwrap();
     assert!(!created);
     assert_eq!(still.id, job.id);
+    // The list of pending jobs (one query for a whole mailbox list) agrees, per organisation.
+    let pending = store.pending_jobs(&a, JobKind::MailboxAudit).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        pending.get("m1").map(|j| j.id.as_str()),
+        Some(job.id.as_str())
+    );
+    assert_eq!(
+        store
+            .pending_job(&a, JobKind::MailboxAudit, "m1")
+            .await
+            .unwrap(),
+        pending.get("m1").cloned()
+    );
+    assert!(
+        store
+            .pending_jobs(&b, JobKind::MailboxAudit)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Progress: only the holder may report.
     assert!(
@@ -195,6 +216,14 @@ async fn queue_lifecycle(env: &Env) {
     );
     let done = store.job(&a, &job.id).await.unwrap();
     assert_eq!(done.status, JobStatus::Done);
+    assert!(
+        store
+            .pending_jobs(&a, JobKind::MailboxAudit)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a finished job is no longer pending"
+    );
     assert!(done.finished_at.is_some());
     assert!(
         !store

@@ -347,12 +347,47 @@ impl IncidentService {
         Ok(self.store.incident(&self.org, id_or_reference).await?)
     }
 
-    /// Every incident of the organisation, newest first, with its deadlines.
+    /// Every incident of the organisation, newest first, with its deadlines. A fixed number of
+    /// queries whatever the number of incidents (the dashboard calls this on every visit).
     pub async fn list(&self, now: DateTime<Utc>) -> Result<Vec<IncidentView>, Error> {
-        let mut out = Vec::new();
-        for record in self.store.list_incidents(&self.org).await? {
-            out.push(self.view_record(record, now).await?);
+        let records = self.store.list_incidents(&self.org).await?;
+        if records.is_empty() {
+            return Ok(Vec::new());
         }
+        let mut steps = group_by_incident(self.store.all_steps_done(&self.org).await?, |s| {
+            Some(s.incident_id.as_str())
+        });
+        let mut evidence = group_by_incident(self.store.all_evidence(&self.org).await?, |e| {
+            Some(e.incident_id.as_str())
+        });
+        let mut documents = group_by_incident(self.store.documents(&self.org, None).await?, |d| {
+            d.incident_id.as_deref()
+        });
+        let mut heads: std::collections::HashMap<String, ChainHead> = self
+            .store
+            .journal_heads(&self.org)
+            .await?
+            .into_iter()
+            .collect();
+        let insurer_days = self.insurer_working_days().await;
+        let mut out: Vec<IncidentView> = records
+            .into_iter()
+            .map(|record| {
+                let id = record.id.clone();
+                let head = heads.remove(&id).unwrap_or_else(ChainHead::empty);
+                self.assemble_view(
+                    record,
+                    Related {
+                        steps: steps.remove(&id).unwrap_or_default(),
+                        evidence: evidence.remove(&id).unwrap_or_default(),
+                        documents: documents.remove(&id).unwrap_or_default(),
+                        head,
+                    },
+                    insurer_days,
+                    now,
+                )
+            })
+            .collect();
         out.sort_by_key(|v| std::cmp::Reverse(v.declared_at));
         Ok(out)
     }
@@ -372,13 +407,32 @@ impl IncidentService {
         record: IncidentRecord,
         now: DateTime<Utc>,
     ) -> Result<IncidentView, Error> {
-        let details = IncidentDetails::from_json(&record.details);
-        let steps = self.store.steps_done(&self.org, &record.id).await?;
-        let evidence = self.store.evidence(&self.org, &record.id).await?;
-        let documents = self.store.documents(&self.org, Some(&record.id)).await?;
-        let head = to_head(self.store.journal_head(&self.org, &record.id).await?);
-        let playbook = self.playbook(&record.playbook_id).ok();
+        let related = Related {
+            steps: self.store.steps_done(&self.org, &record.id).await?,
+            evidence: self.store.evidence(&self.org, &record.id).await?,
+            documents: self.store.documents(&self.org, Some(&record.id)).await?,
+            head: self.store.journal_head(&self.org, &record.id).await?,
+        };
         let insurer_days = self.insurer_working_days().await;
+        Ok(self.assemble_view(record, related, insurer_days, now))
+    }
+
+    fn assemble_view(
+        &self,
+        record: IncidentRecord,
+        related: Related,
+        insurer_days: u32,
+        now: DateTime<Utc>,
+    ) -> IncidentView {
+        let Related {
+            steps,
+            evidence,
+            documents,
+            head,
+        } = related;
+        let details = IncidentDetails::from_json(&record.details);
+        let head = to_head(head);
+        let playbook = self.playbook(&record.playbook_id).ok();
         let deadlines = deadline_views(&record, &details, playbook, &steps, insurer_days, now);
         let checklist = playbook
             .map(|p| {
@@ -394,7 +448,7 @@ impl IncidentService {
                     .collect()
             })
             .unwrap_or_default();
-        Ok(IncidentView {
+        IncidentView {
             schema: INCIDENT_SCHEMA,
             playbook_title: playbook.map(|p| p.title.clone()).unwrap_or_default(),
             id: record.id,
@@ -413,7 +467,7 @@ impl IncidentService {
             evidence,
             documents,
             journal_head: head,
-        })
+        }
     }
 
     async fn insurer_working_days(&self) -> u32 {
@@ -1036,6 +1090,29 @@ fn media_type_of(path: &Path) -> String {
         .first_raw()
         .unwrap_or("application/octet-stream")
         .to_owned()
+}
+
+/// What an incident view is built from besides the incident itself.
+struct Related {
+    steps: Vec<StepDoneRecord>,
+    evidence: Vec<EvidenceRecord>,
+    documents: Vec<DocumentRecord>,
+    head: ChainHead,
+}
+
+/// Rows of the whole organisation, grouped by the incident they belong to (rows of no incident
+/// are left out), in their original order.
+fn group_by_incident<T>(
+    rows: Vec<T>,
+    incident_of: impl Fn(&T) -> Option<&str>,
+) -> std::collections::HashMap<String, Vec<T>> {
+    let mut out: std::collections::HashMap<String, Vec<T>> = std::collections::HashMap::new();
+    for row in rows {
+        if let Some(id) = incident_of(&row).map(str::to_owned) {
+            out.entry(id).or_default().push(row);
+        }
+    }
+    out
 }
 
 /// « 1,2 Mo » style sizes for journal sentences.

@@ -307,6 +307,32 @@ impl Store {
         row.as_ref().map(job_from).transpose()
     }
 
+    /// Every pending (queued or running) job of this kind in `org`, by subject: what a list of
+    /// mailboxes shows in one query instead of one per mailbox.
+    pub async fn pending_jobs(
+        &self,
+        org: &OrgId,
+        kind: JobKind,
+    ) -> Result<std::collections::HashMap<String, JobRecord>, Error> {
+        let sql = concat!(
+            "SELECT ",
+            job_cols!(),
+            " FROM jobs WHERE org_id = $1 AND kind = $2 AND status IN ('queued', 'running')"
+        );
+        let rows = sqlx::query(sql)
+            .bind(org.as_str())
+            .bind(kind.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                let job = job_from(row)?;
+                Ok((job.subject_id.clone(), job))
+            })
+            .collect()
+    }
+
     /// Takes the oldest job that is queued, or running with a lease expired before `now` and
     /// fewer than `max_attempts` attempts. `None` when there is nothing to do.
     pub async fn claim_job(

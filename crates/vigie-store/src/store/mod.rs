@@ -921,6 +921,47 @@ impl Store {
         rows.iter().map(step_from).collect()
     }
 
+    /// Every step done in every incident of `org`: the incident list is built in a fixed number
+    /// of queries instead of a few per incident.
+    pub async fn all_steps_done(&self, org: &OrgId) -> Result<Vec<StepDoneRecord>, Error> {
+        let rows = sqlx::query(
+            "SELECT org_id, incident_id, step_id, done_by, done_at, note FROM steps_done \
+             WHERE org_id = $1 ORDER BY done_at, step_id",
+        )
+        .bind(org.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(step_from).collect()
+    }
+
+    /// The evidence of every incident of `org` (see [`Store::all_steps_done`]).
+    pub async fn all_evidence(&self, org: &OrgId) -> Result<Vec<EvidenceRecord>, Error> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            evidence_cols!(),
+            " FROM evidence WHERE org_id = $1 ORDER BY added_at, id"
+        ))
+        .bind(org.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(evidence_from).collect()
+    }
+
+    /// The journal head of every incident of `org`, by incident id.
+    pub async fn journal_heads(&self, org: &OrgId) -> Result<Vec<(String, ChainHead)>, Error> {
+        let rows =
+            sqlx::query("SELECT incident_id, length, hash FROM journal_heads WHERE org_id = $1")
+                .bind(org.as_str())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+        rows.iter()
+            .map(|row| Ok((Cols(row).text("incident_id")?, head_from(row)?)))
+            .collect()
+    }
+
     /// Records a piece of evidence (already written to the blob store) with its journal entry.
     /// The record's `added_at` is the entry's `at`; its id is a new UUID.
     pub async fn add_evidence(
