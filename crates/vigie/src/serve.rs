@@ -44,7 +44,8 @@ fn failure(error: vigie_server::Error) -> Failure {
         vigie_server::Error::Config { .. } | vigie_server::Error::Io { .. } => USAGE,
         vigie_server::Error::Listen { .. } => LISTEN_FAILED,
         vigie_server::Error::Store(vigie_store::Error::Unreachable { .. })
-        | vigie_server::Error::Store(vigie_store::Error::InvalidUrl { .. }) => UNREACHABLE,
+        | vigie_server::Error::Store(vigie_store::Error::InvalidUrl { .. })
+        | vigie_server::Error::Store(vigie_store::Error::ObjectStorage { .. }) => UNREACHABLE,
         _ => 1,
     };
     Failure::new(code, error.to_string())

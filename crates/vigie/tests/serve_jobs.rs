@@ -2,91 +2,15 @@
 //! mailbox check is run once, by one of them, and both take part. The checks are real audits
 //! of a real Dovecot (`vigie_testkit`), whose mailbox forwards mail outside.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
+use common::{KEY, Server};
 use vigie_server::jobs::seal_purpose;
 use vigie_server::keys::ServerKey;
 use vigie_store::{JobKind, JobStatus, NewJob, NewMailbox, Store};
-
-const KEY: [u8; 32] = [7; 32];
-
-/// A `vigie serve` child process, stopped (SIGINT, then kill) when dropped.
-struct Server {
-    child: Child,
-    output: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl Server {
-    fn start(data_dir: &std::path::Path, db: &str, config: &std::path::Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["serve", "--listen", "127.0.0.1:0", "--db", db, "--config"])
-            .arg(config)
-            .env(
-                "VIGIE_SECRET_KEY",
-                base64::engine::general_purpose::STANDARD.encode(KEY),
-            )
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("vigie serve: {e}"));
-        let output = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        for stream in [
-            Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().expect("stderr")),
-        ] {
-            let output = std::sync::Arc::clone(&output);
-            let ready_tx = ready_tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if line.starts_with("Vigie est démarré") {
-                        let _ = ready_tx.send(());
-                    }
-                    if let Ok(mut o) = output.lock() {
-                        o.push_str(&line);
-                        o.push('\n');
-                    }
-                }
-            });
-        }
-        let mut server = Server { child, output };
-        if ready_rx.recv_timeout(Duration::from_secs(60)).is_err() {
-            panic!("vigie serve did not start:\n{}", server.output());
-        }
-        if let Ok(Some(status)) = server.child.try_wait() {
-            panic!("vigie serve ended ({status}):\n{}", server.output());
-        }
-        server
-    }
-
-    fn output(&self) -> String {
-        self.output.lock().map(|o| o.clone()).unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // SAFETY: kill(2) on our own child's pid, with a valid signal number.
-        unsafe {
-            libc::kill(self.child.id() as libc::pid_t, libc::SIGINT);
-        }
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn two_servers_on_one_postgres_run_each_job_once() {
@@ -121,8 +45,8 @@ fn two_servers_on_one_postgres_run_each_job_once() {
     let store = runtime
         .block_on(Store::open(pg.url()))
         .unwrap_or_else(|e| panic!("{e}"));
-    let first = Server::start(&dir.path().join("un"), pg.url(), &config);
-    let second = Server::start(&dir.path().join("deux"), pg.url(), &config);
+    let first = Server::start(&dir.path().join("un"), pg.url(), &config, &[]);
+    let second = Server::start(&dir.path().join("deux"), pg.url(), &config, &[]);
 
     // Twelve organisations, each following the mailbox over implicit TLS and STARTTLS.
     let key = ServerKey::from_bytes(&KEY);
