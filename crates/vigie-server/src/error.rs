@@ -8,6 +8,8 @@ use std::path::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::i18n::Lang;
+
 /// Everything that can go wrong in the server.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -60,6 +62,16 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
 
+    /// The request is not acceptable, with a sentence that carries values: kept in both
+    /// languages (built by [`Error::bad_request`]), the API and French pages showing `fr`.
+    #[error("{fr}")]
+    Invalid {
+        /// French sentence.
+        fr: String,
+        /// English sentence.
+        en: String,
+    },
+
     /// No valid session (API: 401; pages: redirect to sign-in).
     #[error("connexion requise")]
     Unauthenticated,
@@ -105,10 +117,19 @@ impl Error {
         }
     }
 
+    /// A refused request whose sentence carries values: `fr` is the French key of the
+    /// catalogue, `args` its values, and both languages are kept.
+    pub fn bad_request(fr: &'static str, args: &[(&str, &dyn std::fmt::Display)]) -> Error {
+        Error::Invalid {
+            fr: Lang::Fr.tf(fr, args),
+            en: Lang::En.tf(fr, args),
+        }
+    }
+
     /// The HTTP status of a request error.
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::BadRequest(_) | Error::Invalid { .. } => StatusCode::BAD_REQUEST,
             Error::Unauthenticated => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) | Error::Csrf => StatusCode::FORBIDDEN,
             Error::NotFound => StatusCode::NOT_FOUND,
@@ -127,13 +148,55 @@ impl Error {
     /// The sentence shown to the user: the error itself for what the user can act on, a
     /// generic one for internal failures (whose detail goes to the server's log only).
     pub fn public_message(&self) -> String {
+        self.public_message_in(Lang::Fr).0
+    }
+
+    /// [`Error::public_message`] in `lang`, and whether it is in that language: a message
+    /// written by a library (store, incident engine) or built with a value stays French.
+    pub fn public_message_in(&self, lang: Lang) -> (String, bool) {
+        let fixed = |text: &str| (text.to_owned(), true);
         if self.status() == StatusCode::INTERNAL_SERVER_ERROR {
-            "une erreur interne est survenue ; l'opération n'a pas été enregistrée. Réessayez \
-             dans un instant, et si le problème continue, prévenez votre prestataire \
-             informatique."
-                .to_string()
-        } else {
-            self.to_string()
+            return fixed(lang.t(
+                "une erreur interne est survenue ; l'opération n'a pas été enregistrée. \
+                 Réessayez dans un instant, et si le problème continue, prévenez votre \
+                 prestataire informatique.",
+            ));
+        }
+        match self {
+            Error::Csrf => fixed(lang.t(
+                "la demande a été refusée car elle ne vient pas d'une page de Vigie (jeton de \
+                 sécurité absent ou périmé) — rechargez la page puis recommencez",
+            )),
+            Error::NotFound => fixed(lang.t("page ou élément introuvable")),
+            Error::Unauthenticated => fixed(lang.t("connexion requise")),
+            Error::Throttled { seconds } => (
+                lang.tn(
+                    u64::try_from(*seconds).unwrap_or(0),
+                    "trop de tentatives de connexion : par sécurité, patientez {n} seconde \
+                     avant de réessayer",
+                    "trop de tentatives de connexion : par sécurité, patientez {n} secondes \
+                     avant de réessayer",
+                ),
+                true,
+            ),
+            Error::TooLarge { limit_mib } => (
+                lang.tf(
+                    "le fichier envoyé dépasse la taille autorisée ({limit} Mio)",
+                    &[("limit", limit_mib)],
+                ),
+                true,
+            ),
+            Error::Invalid { fr, en } => match lang {
+                Lang::Fr => (fr.clone(), true),
+                Lang::En => (en.clone(), true),
+            },
+            // Handlers mark their fixed sentences with `n_`: translated when the catalogue
+            // has them, French otherwise.
+            Error::BadRequest(message) | Error::Forbidden(message) => match lang.lookup(message) {
+                Some(english) => (english.to_owned(), true),
+                None => (message.clone(), lang == Lang::Fr),
+            },
+            other => (other.to_string(), lang == Lang::Fr),
         }
     }
 
@@ -161,8 +224,10 @@ pub struct ErrorBody {
     pub status: StatusCode,
     /// Stable code.
     pub code: &'static str,
-    /// French sentence.
+    /// French sentence (the API's).
     pub message: String,
+    /// The English sentence for the error page, when there is one.
+    pub message_en: Option<String>,
     /// Seconds to wait (throttling).
     pub retry_after: Option<i64>,
 }
@@ -177,6 +242,10 @@ impl IntoResponse for Error {
             status,
             code: self.code(),
             message: self.public_message(),
+            message_en: match self.public_message_in(Lang::En) {
+                (english, true) => Some(english),
+                _ => None,
+            },
             retry_after: match self {
                 Error::Throttled { seconds } => Some(seconds),
                 _ => None,
@@ -190,3 +259,38 @@ impl IntoResponse for Error {
 
 /// Result of the handlers.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The French sentence of the page is the error's own (`Display`), so the two cannot drift
+    /// apart; and each fixed sentence has its English text.
+    #[test]
+    fn page_messages_match_the_errors_and_are_translated() {
+        for error in [Error::Csrf, Error::NotFound, Error::Unauthenticated] {
+            assert_eq!(error.public_message(), error.to_string());
+            let (english, translated) = error.public_message_in(Lang::En);
+            assert!(translated);
+            assert_ne!(english, error.to_string());
+        }
+        let large = Error::TooLarge { limit_mib: 50 };
+        assert_eq!(large.public_message(), large.to_string());
+        assert!(large.public_message_in(Lang::En).0.contains("50"));
+        let one = Error::Throttled { seconds: 1 };
+        assert!(one.public_message().contains("patientez 1 seconde avant"));
+        assert!(one.public_message_in(Lang::En).0.contains("1 second "));
+        let many = Error::Throttled { seconds: 30 };
+        assert!(many.public_message_in(Lang::En).0.contains("30 seconds"));
+        let internal = Error::Config {
+            detail: "secret".into(),
+        };
+        assert!(!internal.public_message_in(Lang::En).0.contains("secret"));
+        // A library's sentence is not translated: the page marks it French.
+        let library = Error::BadRequest("phrase écrite ailleurs".into());
+        assert_eq!(
+            library.public_message_in(Lang::En),
+            ("phrase écrite ailleurs".to_owned(), false)
+        );
+    }
+}

@@ -22,6 +22,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod i18n;
 pub mod jobs;
 pub mod keys;
 pub mod mail;
@@ -77,6 +78,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/connexion/cle/options", Access::Public),
     ("POST", "/connexion/cle", Access::Public),
     ("POST", "/deconnexion", Access::Public),
+    ("POST", "/langue", Access::Public),
     ("GET", "/", Access::SignedIn),
     ("GET", "/compte", Access::SignedIn),
     ("POST", "/compte/deconnexion-partout", Access::SignedIn),
@@ -185,7 +187,8 @@ async fn not_found() -> Error {
 /// The application's router.
 pub fn router(state: AppState) -> Router {
     use pages::{
-        account, contacts, dashboard, incidents, mailboxes, members, organisations, setup, signin,
+        account, contacts, dashboard, incidents, language, mailboxes, members, organisations,
+        setup, signin,
     };
     let upload_limit = usize::try_from(
         state
@@ -218,6 +221,7 @@ pub fn router(state: AppState) -> Router {
         .route("/connexion/cle/options", post(signin::passkey_options))
         .route("/connexion/cle", post(signin::passkey_signin))
         .route("/deconnexion", post(signin::sign_out))
+        .route("/langue", post(language::switch))
         .route("/", get(dashboard::show))
         .route("/compte", get(account::show))
         .route(

@@ -22,6 +22,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth::{self, AnySession, CSRF_COOKIE};
 use crate::error::{Error, ErrorBody};
+use crate::i18n::Lang;
 use crate::pages;
 use crate::state::AppState;
 
@@ -222,10 +223,15 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
 }
 
 /// Turns the [`ErrorBody`] left by a failed handler into the response the client expects: JSON
-/// under `/api/`, a redirect to sign-in for a page that needs a session, a French page
-/// otherwise.
+/// under `/api/` (always French), a redirect to sign-in for a page that needs a session, a page
+/// in the reader's language otherwise.
 pub async fn render_errors(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
+    let lang = Lang::of_headers(request.headers());
+    let here = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
     let csrf = response.extensions().get::<CsrfToken>().cloned();
     let Some(error) = response.extensions().get::<ErrorBody>().cloned() else {
@@ -246,7 +252,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         r
     } else {
         let csrf = csrf.map(|c| c.0).unwrap_or_default();
-        (error.status, pages::error_page(&error, &csrf)).into_response()
+        (error.status, pages::error_page(&error, &csrf, lang, &here)).into_response()
     };
     if let Some(seconds) = error.retry_after
         && let Ok(v) = HeaderValue::from_str(&seconds.to_string())

@@ -27,6 +27,7 @@ use vigie_store::{
 };
 
 use crate::error::Error;
+use crate::i18n::{Lang, n_};
 use crate::state::AppState;
 
 /// Name of the session cookie.
@@ -177,6 +178,10 @@ pub struct SignedIn {
     pub membership: MembershipRecord,
     /// Every organisation the user belongs to.
     pub memberships: Vec<MembershipRecord>,
+    /// The language of the screens for this request.
+    pub lang: Lang,
+    /// The address asked (path and query): where the language switch comes back to.
+    pub here: String,
 }
 
 impl SignedIn {
@@ -196,7 +201,7 @@ impl SignedIn {
             Ok(())
         } else {
             Err(Error::Forbidden(
-                "cette page est réservée aux administrateurs de l'organisation".into(),
+                n_("cette page est réservée aux administrateurs de l'organisation").into(),
             ))
         }
     }
@@ -206,9 +211,11 @@ impl SignedIn {
         match self.role() {
             Role::Administrateur | Role::Agent | Role::Prestataire => Ok(()),
             Role::Elu => Err(Error::Forbidden(
-                "votre rôle (élu) permet de consulter, pas de modifier : demandez à un agent ou \
-                 à un administrateur"
-                    .into(),
+                n_(
+                    "votre rôle (élu) permet de consulter, pas de modifier : demandez à un agent \
+                    ou à un administrateur",
+                )
+                .into(),
             )),
         }
     }
@@ -235,7 +242,8 @@ impl FromRequestParts<AppState> for SignedIn {
             .cloned()
             .ok_or_else(|| {
                 Error::Forbidden(
-                    "vous ne faites plus partie de cette organisation : reconnectez-vous".into(),
+                    n_("vous ne faites plus partie de cette organisation : reconnectez-vous")
+                        .into(),
                 )
             })?;
         // The provider's staff work on the commune's data: each of their visits is written in
@@ -274,6 +282,11 @@ impl FromRequestParts<AppState> for SignedIn {
             user,
             membership,
             memberships,
+            lang: Lang::of(parts),
+            here: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
         })
     }
 }

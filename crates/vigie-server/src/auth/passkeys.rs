@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{Url, Webauthn, WebauthnBuilder};
 
 use crate::error::Error;
+use crate::i18n::n_;
 use crate::state::AppState;
 
 /// How long a ceremony may take (the user finds the key, touches it, types a PIN).
@@ -62,11 +63,12 @@ pub fn relying_party(state: &AppState, headers: &HeaderMap) -> Result<Webauthn, 
         }
     };
     let unavailable = || {
-        Error::BadRequest(format!(
+        Error::bad_request(
             "les clés d'accès ne fonctionnent qu'avec une adresse qui a un nom (par exemple \
              http://localhost:8080 ou https://vigie.mairie.fr), pas avec une adresse IP \
-             comme {origin} : ouvrez Vigie avec son nom"
-        ))
+             comme {origin} : ouvrez Vigie avec son nom",
+            &[("origin", &origin)],
+        )
     };
     let url = Url::parse(&origin).map_err(|_| unavailable())?;
     let rp_id = url.domain().ok_or_else(unavailable)?.to_owned();
@@ -104,7 +106,8 @@ pub fn open<T: DeserializeOwned>(
 ) -> Result<T, Error> {
     let refused = || {
         Error::BadRequest(
-            "la demande de clé d'accès a expiré ou ne vient pas de cette page : recommencez".into(),
+            n_("la demande de clé d'accès a expiré ou ne vient pas de cette page : recommencez")
+                .into(),
         )
     };
     let json = state
@@ -121,8 +124,10 @@ pub fn open<T: DeserializeOwned>(
 /// A French sentence for a refused authenticator answer (webauthn-rs's errors are technical).
 pub fn refused_answer() -> Error {
     Error::BadRequest(
-        "la clé d'accès n'a pas été acceptée (mauvaise clé, délai dépassé ou opération annulée) : \
-         recommencez"
-            .into(),
+        n_(
+            "la clé d'accès n'a pas été acceptée (mauvaise clé, délai dépassé ou opération \
+            annulée) : recommencez",
+        )
+        .into(),
     )
 }

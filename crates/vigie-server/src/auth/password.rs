@@ -9,6 +9,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier 
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::error::Error;
+use crate::i18n::{Lang, n_};
 
 /// Argon2id with OWASP's first recommended setting (19 MiB, 2 passes, 1 lane).
 fn argon2() -> Argon2<'static> {
@@ -94,19 +95,22 @@ pub async fn verify_off_thread(candidate: String, stored: Option<String>) -> boo
 }
 
 /// Refuses a new password below Vigie's bar (zxcvbn score 3 and 12 characters, French words
-/// and the organisation's names counted), with a French sentence that says what to do. The
+/// and the organisation's names counted), with a sentence in `lang` that says what to do. The
 /// password itself is never part of the message.
-pub fn check_new(password: &str, context: &[&str]) -> Result<(), Error> {
+pub fn check_new(password: &str, context: &[&str], lang: Lang) -> Result<(), Error> {
+    let advice = lang.t(ADVICE);
     // People copy examples: the one this message gives is refused like a weak password.
     if password.trim().eq_ignore_ascii_case(EXAMPLE_PASSPHRASE) {
-        return Err(Error::BadRequest(format!(
+        return Err(Error::BadRequest(lang.tf(
             "ce mot de passe est l'exemple donné par Vigie : tout le monde peut le lire. \
-             {ADVICE}"
+             {conseil}",
+            &[("conseil", &advice)],
         )));
     }
     if password.chars().count() > 200 {
         return Err(Error::BadRequest(
-            "le mot de passe est trop long (200 caractères au plus)".into(),
+            lang.t("le mot de passe est trop long (200 caractères au plus)")
+                .into(),
         ));
     }
     let strength = vigie_mail::audit::password::strength(password, context);
@@ -114,24 +118,29 @@ pub fn check_new(password: &str, context: &[&str]) -> Result<(), Error> {
         return Ok(());
     }
     let why = if strength.length < 12 {
-        format!(
-            "il ne fait que {} caractères (12 au moins)",
-            strength.length
+        lang.tn(
+            u64::try_from(strength.length).unwrap_or(0),
+            "il ne fait que {n} caractère (12 au moins)",
+            "il ne fait que {n} caractères (12 au moins)",
         )
     } else {
-        "il ressemble à des mots de passe courants ou aux noms de votre organisation".to_string()
+        lang.t("il ressemble à des mots de passe courants ou aux noms de votre organisation")
+            .to_owned()
     };
-    Err(Error::BadRequest(format!(
-        "mot de passe trop faible : {why}. {ADVICE}"
+    Err(Error::BadRequest(lang.tf(
+        "mot de passe trop faible : {raison}. {conseil}",
+        &[("raison", &why), ("conseil", &advice)],
     )))
 }
 
 /// The passphrase the advice shows as an example (and which is therefore refused).
 pub const EXAMPLE_PASSPHRASE: &str = "tulipe-canapé-orbite-mardi";
 
-const ADVICE: &str = "Choisissez une phrase de passe d'au moins quatre mots pris au hasard \
+const ADVICE: &str = n_(
+    "Choisissez une phrase de passe d'au moins quatre mots pris au hasard \
                       (sur le modèle de « tulipe-canapé-orbite-mardi », mais avec vos propres \
-                      mots), ou un mot de passe généré, que vous n'utilisez nulle part ailleurs.";
+                      mots), ou un mot de passe généré, que vous n'utilisez nulle part ailleurs.",
+);
 
 #[cfg(test)]
 mod tests {
@@ -154,15 +163,38 @@ mod tests {
     #[test]
     fn weak_passwords_are_refused_in_french_without_echo() {
         for weak in ["soleil2024", "Mairie-Saint-Martin", "azertyuiop123"] {
-            let err = check_new(weak, &["Mairie de Saint-Martin"])
+            let err = check_new(weak, &["Mairie de Saint-Martin"], Lang::Fr)
                 .err()
                 .map(|e| e.to_string())
                 .unwrap_or_default();
             assert!(err.contains("trop faible"), "{weak}: {err}");
             assert!(!err.contains(weak));
         }
-        assert!(check_new("girafe-pluie-cartable-jeudi", &["Mairie de Saint-Martin"]).is_ok());
-        let example = check_new(EXAMPLE_PASSPHRASE, &[]).unwrap_err().to_string();
+        assert!(
+            check_new(
+                "girafe-pluie-cartable-jeudi",
+                &["Mairie de Saint-Martin"],
+                Lang::Fr
+            )
+            .is_ok()
+        );
+        let example = check_new(EXAMPLE_PASSPHRASE, &[], Lang::Fr)
+            .unwrap_err()
+            .to_string();
         assert!(example.contains("l'exemple donné par Vigie"), "{example}");
+    }
+
+    #[test]
+    fn weak_passwords_are_refused_in_english_on_english_pages() {
+        let short = check_new("soleil", &[], Lang::En).unwrap_err().to_string();
+        assert!(
+            short.starts_with("password too weak: it is only 6 characters long"),
+            "{short}"
+        );
+        assert!(short.contains("passphrase"), "{short}");
+        let example = check_new(EXAMPLE_PASSPHRASE, &[], Lang::En)
+            .unwrap_err()
+            .to_string();
+        assert!(example.contains("example"), "{example}");
     }
 }

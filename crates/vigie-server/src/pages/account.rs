@@ -15,10 +15,11 @@ use webauthn_rs::prelude::{
 };
 
 use super::signin::RecoveryCodesPage;
-use super::{Chrome, paris, render, render_status, see_other};
+use super::{Chrome, render, render_status, role_label, see_other};
 use crate::auth::passkeys::{self, Ceremony};
 use crate::auth::{self, ClientInfo, SESSION_COOKIE, SignedIn, recovery, totp};
 use crate::error::Error;
+use crate::i18n::n_;
 use crate::state::AppState;
 
 struct SessionLine {
@@ -62,8 +63,8 @@ async fn account_page(
         .into_iter()
         .filter(|s| s.stage == vigie_store::SessionStage::Full)
         .map(|s| SessionLine {
-            created: paris(s.created_at),
-            last_seen: paris(s.last_seen_at),
+            created: who.lang.date_time(s.created_at),
+            last_seen: who.lang.date_time(s.last_seen_at),
             current: s.id_hash == who.session.id_hash,
             ip: s.ip,
             user_agent: s.user_agent,
@@ -77,16 +78,19 @@ async fn account_page(
         .map(|p| PasskeyLine {
             id: p.id,
             name: p.name,
-            created: paris(p.created_at),
-            last_used: p.last_used_at.map(paris).unwrap_or_else(|| "jamais".into()),
+            created: who.lang.date_time(p.created_at),
+            last_used: p.last_used_at.map_or_else(
+                || who.lang.t("jamais").to_owned(),
+                |t| who.lang.date_time(t),
+            ),
         })
         .collect();
     Ok(AccountPage {
         passkeys,
-        chrome: Chrome::signed_in("Mon compte", who, "compte"),
+        chrome: Chrome::signed_in(who.lang.t("Mon compte"), who, "compte"),
         name: who.user.display_name.clone(),
         email: who.user.email.clone(),
-        role: who.role().label(),
+        role: role_label(who.role(), who.lang),
         org: who.membership.org_name.clone(),
         codes_left: state.store().recovery_codes_left(&who.user.id).await?,
         sessions,
@@ -151,7 +155,11 @@ pub async fn regenerate_codes(
         let page = account_page(
             &state,
             &who,
-            Some("Code incorrect ou déjà utilisé : saisissez le code affiché maintenant.".into()),
+            Some(
+                who.lang
+                    .t("Code incorrect ou déjà utilisé : saisissez le code affiché maintenant.")
+                    .into(),
+            ),
         )
         .await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
@@ -171,8 +179,11 @@ pub async fn regenerate_codes(
     )
     .await?;
     render(&RecoveryCodesPage {
-        chrome: Chrome::signed_in("Codes de secours", &who, "compte"),
-        headline: "Vos nouveaux codes de secours sont prêts ; les anciens ne valent plus.".into(),
+        chrome: Chrome::signed_in(who.lang.t("Codes de secours"), &who, "compte"),
+        headline: who
+            .lang
+            .t("Vos nouveaux codes de secours sont prêts ; les anciens ne valent plus.")
+            .into(),
         codes,
     })
 }
@@ -204,7 +215,7 @@ pub async fn security_journal(
         .await?
         .into_iter()
         .map(|e| EventLine {
-            at: paris(e.at),
+            at: who.lang.date_time(e.at),
             css: if e.kind.ends_with("echec") {
                 "alerte"
             } else {
@@ -216,7 +227,7 @@ pub async fn security_journal(
         })
         .collect();
     render(&JournalPage {
-        chrome: Chrome::signed_in("Journal de sécurité", &who, "journal"),
+        chrome: Chrome::signed_in(who.lang.t("Journal de sécurité"), &who, "journal"),
         events,
     })
 }
@@ -309,7 +320,7 @@ pub async fn passkey_add(
 ) -> Result<Response, Error> {
     let name = body.nom.trim();
     let name = if name.is_empty() {
-        "Clé d'accès".to_owned()
+        who.lang.t("Clé d'accès").to_owned()
     } else {
         name.chars().take(100).collect()
     };
@@ -341,7 +352,7 @@ pub async fn passkey_add(
         Ok(()) => {}
         Err(vigie_store::Error::AlreadyExists { .. }) => {
             return Err(Error::BadRequest(
-                "cette clé d'accès est déjà enregistrée".into(),
+                n_("cette clé d'accès est déjà enregistrée").into(),
             ));
         }
         Err(e) => return Err(e.into()),

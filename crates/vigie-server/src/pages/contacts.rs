@@ -21,6 +21,7 @@ use super::incidents::attachment;
 use super::{Chrome, FieldErrors, render, render_status, see_other};
 use crate::auth::SignedIn;
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::state::AppState;
 
 /// A contact's details are worth checking again after this many days.
@@ -44,16 +45,54 @@ pub struct ContactLine {
     pub stale: bool,
 }
 
-fn line(c: ContactView, today: NaiveDate) -> ContactLine {
+/// A role's name in `lang` (the directory's labels are French only; matching on the role
+/// keeps the two in step).
+fn role_label(role: OrgRole, lang: Lang) -> &'static str {
+    lang.t(match role {
+        OrgRole::PrestataireInformatique => "Prestataire ou référent informatique",
+        OrgRole::Assureur => "Assureur de l'organisation",
+        OrgRole::BanqueTresorerie => "Banque ou Trésorerie",
+        OrgRole::Dpo => "Délégué à la protection des données (DPO)",
+        OrgRole::Direction => "Maire ou direction",
+    })
+}
+
+/// What to write down for a role, in `lang`.
+fn what_to_record(role: OrgRole, lang: Lang) -> &'static str {
+    lang.t(match role {
+        OrgRole::PrestataireInformatique => {
+            "Nom de l'entreprise ou de la personne, numéro joignable en urgence, adresse de \
+             courriel, horaires."
+        }
+        OrgRole::Assureur => {
+            "Nom de l'assureur, numéro de contrat (police), numéro pour déclarer un sinistre, \
+             garanties couvrant les risques numériques."
+        }
+        OrgRole::BanqueTresorerie => {
+            "Nom de l'agence ou de la Trésorerie, numéro direct du conseiller, numéro pour faire \
+             opposition ou bloquer un virement."
+        }
+        OrgRole::Dpo => {
+            "Nom du délégué à la protection des données (souvent mutualisé : centre de gestion, \
+             syndicat informatique), téléphone, courriel."
+        }
+        OrgRole::Direction => {
+            "Maire (ou directeur) et adjoint chargé du numérique : téléphones portables, pour \
+             décider et signer la plainte et les déclarations."
+        }
+    })
+}
+
+fn line(c: ContactView, today: NaiveDate, lang: Lang) -> ContactLine {
     let role = OrgRole::from_id(&c.role)
-        .map(|r| r.label().to_owned())
+        .map(|r| role_label(r, lang).to_owned())
         .unwrap_or(c.role);
     let (verified, stale) = match c.verified_on {
         Some(d) => (
-            format!("vérifié le {}", d.format("%d/%m/%Y")),
+            lang.tf("vérifié le {date}", &[("date", &d.format("%d/%m/%Y"))]),
             (today - d).num_days() > CHECK_AGAIN_DAYS,
         ),
-        None => ("jamais vérifié".to_owned(), true),
+        None => (lang.t("jamais vérifié").to_owned(), true),
     };
     ContactLine {
         id: c.id,
@@ -115,14 +154,21 @@ async fn page(
     let missing_roles = OrgRole::ALL
         .iter()
         .filter(|r| !own.iter().any(|c| c.role == r.id()))
-        .map(|r| (r.label(), r.what_to_record()))
+        .map(|r| (role_label(*r, who.lang), what_to_record(*r, who.lang)))
         .collect();
     Ok(ContactsPage {
-        chrome: Chrome::signed_in("Contacts vérifiés", who, "contacts"),
-        own: own.into_iter().map(|c| line(c, today)).collect(),
-        national: national.into_iter().map(|c| line(c, today)).collect(),
+        chrome: Chrome::signed_in(who.lang.t("Contacts vérifiés"), who, "contacts"),
+        own: own.into_iter().map(|c| line(c, today, who.lang)).collect(),
+        // The national directory's names and advice are French (`lang="fr"` on the page).
+        national: national
+            .into_iter()
+            .map(|c| line(c, today, who.lang))
+            .collect(),
         missing_roles,
-        roles: OrgRole::ALL.iter().map(|r| (r.id(), r.label())).collect(),
+        roles: OrgRole::ALL
+            .iter()
+            .map(|r| (r.id(), role_label(*r, who.lang)))
+            .collect(),
         form,
         errors,
         can_write: who.require_writer().is_ok(),
@@ -139,17 +185,20 @@ fn optional(text: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-/// Checks the form; the record to save, or the field messages.
-fn validate(form: &ContactForm) -> Result<ContactRecord, FieldErrors> {
+/// Checks the form; the record to save, or the field messages (in `lang`: French for the API).
+fn validate(form: &ContactForm, lang: Lang) -> Result<ContactRecord, FieldErrors> {
     let mut errors = FieldErrors::default();
     if OrgRole::from_id(form.role.trim()).is_none() {
-        errors.add("role", "Choisissez le rôle de ce contact dans la liste.");
+        errors.add(
+            "role",
+            lang.t("Choisissez le rôle de ce contact dans la liste."),
+        );
     }
     let name = form.nom.trim();
     if name.is_empty() || name.chars().count() > 200 {
         errors.add(
             "nom",
-            "Indiquez le nom de la personne ou de l'entreprise (200 caractères au plus).",
+            lang.t("Indiquez le nom de la personne ou de l'entreprise (200 caractères au plus)."),
         );
     }
     let phone = optional(&form.telephone);
@@ -161,7 +210,9 @@ fn validate(form: &ContactForm) -> Result<ContactRecord, FieldErrors> {
     {
         errors.add(
             "telephone",
-            "Ce numéro de téléphone n'est pas valide (chiffres, espaces, + . - ( ) seulement).",
+            lang.t(
+                "Ce numéro de téléphone n'est pas valide (chiffres, espaces, + . - ( ) seulement).",
+            ),
         );
     }
     let email = optional(&form.courriel);
@@ -170,13 +221,13 @@ fn validate(form: &ContactForm) -> Result<ContactRecord, FieldErrors> {
     {
         errors.add(
             "courriel",
-            "Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr).",
+            lang.t("Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr)."),
         );
     }
     if phone.is_none() && email.is_none() {
         errors.add(
             "telephone",
-            "Indiquez au moins un numéro de téléphone ou une adresse électronique.",
+            lang.t("Indiquez au moins un numéro de téléphone ou une adresse électronique."),
         );
     }
     if !errors.is_empty() {
@@ -203,7 +254,7 @@ pub async fn add(
     Form(form): Form<ContactForm>,
 ) -> Result<Response, Error> {
     who.require_writer()?;
-    let record = match validate(&form) {
+    let record = match validate(&form, who.lang) {
         Ok(r) => r,
         Err(errors) => {
             return render_status(
@@ -235,7 +286,7 @@ pub async fn api_add(
     Json(form): Json<ContactForm>,
 ) -> Result<Response, Error> {
     who.require_writer()?;
-    let record = match validate(&form) {
+    let record = match validate(&form, Lang::Fr) {
         Ok(r) => r,
         Err(errors) => {
             return Ok(super::field_errors_json(

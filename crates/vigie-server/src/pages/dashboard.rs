@@ -16,6 +16,7 @@ use vigie_store::{CheckPoint, SeverityCounts};
 use super::{Chrome, render};
 use crate::auth::SignedIn;
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::state::AppState;
 
 /// A deadline as a page shows it.
@@ -23,7 +24,7 @@ use crate::state::AppState;
 pub struct DeadlineLine {
     /// « Notification à la CNIL ».
     pub label: String,
-    /// « il reste 2 j 4 h (échéance : …) ».
+    /// « il reste 2 j 4 h (échéance : …) », in the page's language.
     pub summary: String,
     /// `depasse`, `proche`, `fait` or `normal` (CSS class).
     pub css: &'static str,
@@ -31,9 +32,53 @@ pub struct DeadlineLine {
     pub due_iso: Option<String>,
 }
 
+/// A duration as the English countdown writes it (the French one is the engine's own).
+fn english_duration(d: chrono::TimeDelta) -> String {
+    let minutes = d.num_minutes().unsigned_abs();
+    let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    match (days, hours, mins) {
+        (0, 0, 0) => "less than a minute".to_owned(),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+/// What is left of a deadline, in `lang`: the engine writes French, the English sentence is
+/// built here from the same status and due time.
+fn summary(d: &DeadlineView, lang: Lang) -> String {
+    if lang == Lang::Fr {
+        return d.summary.clone();
+    }
+    if d.met {
+        return lang.t("fait").to_owned();
+    }
+    match (d.due, &d.status) {
+        (Some(due), Some(DeadlineStatus::Remaining(left))) => lang.tf(
+            "échéance : {date} (heure de Paris), il reste {duree}",
+            &[
+                ("date", &lang.date_time(due)),
+                ("duree", &english_duration(*left)),
+            ],
+        ),
+        (Some(due), Some(DeadlineStatus::Overdue(late))) => lang.tf(
+            "échéance : {date} (heure de Paris), dépassé de {duree}",
+            &[
+                ("date", &lang.date_time(due)),
+                ("duree", &english_duration(*late)),
+            ],
+        ),
+        _ => lang
+            .t("dans les meilleurs délais (pas d'heure limite fixe)")
+            .to_owned(),
+    }
+}
+
 impl DeadlineLine {
     /// From the engine's view.
-    pub fn from_view(d: &DeadlineView) -> DeadlineLine {
+    pub fn from_view(d: &DeadlineView, lang: Lang) -> DeadlineLine {
         let css = if d.met {
             "fait"
         } else {
@@ -45,7 +90,7 @@ impl DeadlineLine {
         };
         DeadlineLine {
             label: d.label.clone(),
-            summary: d.summary.clone(),
+            summary: summary(d, lang),
             css,
             due_iso: if d.met {
                 None
@@ -69,20 +114,30 @@ pub struct IncidentLine {
 
 impl IncidentLine {
     /// From the engine's view (only the deadlines that apply).
-    pub fn from_view(v: &IncidentView) -> IncidentLine {
+    pub fn from_view(v: &IncidentView, lang: Lang) -> IncidentLine {
         IncidentLine {
             id: v.id.clone(),
             reference: v.reference.clone(),
             title: v.title.clone(),
-            status: v.status.clone(),
-            declared: super::paris(v.declared_at),
+            status: incident_status(&v.status, lang),
+            declared: lang.date_time(v.declared_at),
             deadlines: v
                 .deadlines
                 .iter()
                 .filter(|d| d.applies)
-                .map(DeadlineLine::from_view)
+                .map(|d| DeadlineLine::from_view(d, lang))
                 .collect(),
         }
+    }
+}
+
+/// An incident's state in words: the engine's two states are translated, any other word a
+/// user set stays as written.
+pub fn incident_status(status: &str, lang: Lang) -> String {
+    match status {
+        "ouvert" => lang.t("ouvert").to_owned(),
+        "clos" => lang.t("clos").to_owned(),
+        other => other.to_owned(),
     }
 }
 
@@ -140,7 +195,11 @@ async fn mailbox_summary(state: &AppState, who: &SignedIn) -> Result<MailboxSumm
     for c in &latest {
         open.add(&c.counts);
     }
-    let last_check = latest.iter().map(|c| c.finished_at).max().map(super::paris);
+    let last_check = latest
+        .iter()
+        .map(|c| c.finished_at)
+        .max()
+        .map(|t| who.lang.date_time(t));
     let points = store
         .check_points(who.org(), Utc::now() - chrono::Duration::days(CHART_DAYS))
         .await?;
@@ -152,8 +211,8 @@ async fn mailbox_summary(state: &AppState, who: &SignedIn) -> Result<MailboxSumm
         .join(", ");
     let chart = (per_day.len() >= 2).then(|| {
         let svg = vigie_mail::report::charts::vertical_bars_of(
-            "Constats ouverts, jour après jour",
-            "constats",
+            who.lang.t("Constats ouverts, jour après jour"),
+            who.lang.t("constats"),
             &per_day,
         );
         format!(
@@ -197,8 +256,11 @@ pub async fn show(State(state): State<AppState>, who: SignedIn) -> Result<Respon
         })
         .collect();
     render(&DashboardPage {
-        chrome: Chrome::signed_in("Tableau de bord", &who, "tableau"),
-        open: open.into_iter().map(IncidentLine::from_view).collect(),
+        chrome: Chrome::signed_in(who.lang.t("Tableau de bord"), &who, "tableau"),
+        open: open
+            .into_iter()
+            .map(|v| IncidentLine::from_view(v, who.lang))
+            .collect(),
         tasks,
         mail: mailbox_summary(&state, &who).await?,
     })

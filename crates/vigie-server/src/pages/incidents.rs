@@ -20,9 +20,10 @@ use vigie_documents::DocumentKind;
 use vigie_incident::service::{Declaration, EvidenceInput, IncidentView};
 
 use super::dashboard::{DeadlineLine, IncidentLine};
-use super::{Chrome, FieldErrors, paris, render, render_status, see_other};
+use super::{Chrome, FieldErrors, render, render_status, see_other};
 use crate::auth::SignedIn;
 use crate::error::Error;
+use crate::i18n::{Lang, n_};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -49,6 +50,7 @@ struct IncidentPage {
     discovered: String,
     deadlines: Vec<DeadlineLine>,
     documents: Vec<(&'static str, &'static str)>,
+    status: String,
     journal: Vec<(String, String, String)>,
     can_write: bool,
     upload_limit_mib: u64,
@@ -97,12 +99,28 @@ fn parse_paris(value: &str) -> Option<chrono::DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// A document's name for the link (the document itself, addressed to French authorities,
+/// stays French).
+fn document_title(kind: DocumentKind, lang: Lang) -> &'static str {
+    match kind {
+        DocumentKind::Cnil => lang.t("Notification de violation de données à la CNIL"),
+        DocumentKind::Plainte => lang.t("Dossier de plainte"),
+        DocumentKind::Assureur => lang.t("Déclaration de sinistre"),
+        DocumentKind::Information => lang.t("Information des personnes concernées"),
+        DocumentKind::Registre => lang.t("Registre des violations de données"),
+        DocumentKind::FicheReflexes => lang.t("Fiche réflexes cyberattaque"),
+    }
+}
+
 /// `GET /incidents`
 pub async fn list(State(state): State<AppState>, who: SignedIn) -> Result<Response, Error> {
     let incidents = state.incidents(who.org()).list(Utc::now()).await?;
     render(&ListPage {
-        chrome: Chrome::signed_in("Incidents", &who, "incidents"),
-        incidents: incidents.iter().map(IncidentLine::from_view).collect(),
+        chrome: Chrome::signed_in(who.lang.t("Incidents"), &who, "incidents"),
+        incidents: incidents
+            .iter()
+            .map(|v| IncidentLine::from_view(v, who.lang))
+            .collect(),
     })
 }
 
@@ -111,7 +129,7 @@ pub async fn new_form(State(state): State<AppState>, who: SignedIn) -> Result<Re
     who.require_writer()?;
     let now = Utc::now().with_timezone(&chrono_tz::Europe::Paris);
     render(&NewPage {
-        chrome: Chrome::signed_in("Déclarer un incident", &who, "incidents"),
+        chrome: Chrome::signed_in(who.lang.t("Déclarer un incident"), &who, "incidents"),
         playbooks: playbook_choices(&state, &who),
         form: NewIncidentForm {
             playbook: "compromission-messagerie".into(),
@@ -132,20 +150,23 @@ pub async fn declare(
     let service = state.incidents(who.org());
     let mut errors = FieldErrors::default();
     if service.playbook(&form.playbook).is_err() {
-        errors.add("playbook", "Choisissez ce qui se passe dans la liste.");
+        errors.add(
+            "playbook",
+            who.lang.t("Choisissez ce qui se passe dans la liste."),
+        );
     }
     if form.titre.trim().is_empty() {
-        errors.add("titre", "Donnez un titre de quelques mots (par exemple « Messages disparus de la boîte de la mairie »).");
+        errors.add("titre", who.lang.t("Donnez un titre de quelques mots (par exemple « Messages disparus de la boîte de la mairie »)."));
     }
     let discovered = parse_paris(&form.constate_le);
     match discovered {
         None => errors.add(
             "constate_le",
-            "Indiquez la date et l'heure où le problème a été constaté (jour/mois/année heure:minute).",
+            who.lang.t("Indiquez la date et l'heure où le problème a été constaté (jour/mois/année heure:minute)."),
         ),
         Some(t) if t > Utc::now() + chrono::Duration::minutes(5) => errors.add(
             "constate_le",
-            "Cette date est dans le futur : indiquez quand le problème a été constaté.",
+            who.lang.t("Cette date est dans le futur : indiquez quand le problème a été constaté."),
         ),
         Some(_) => {}
     }
@@ -153,7 +174,7 @@ pub async fn declare(
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &NewPage {
-                chrome: Chrome::signed_in("Déclarer un incident", &who, "incidents"),
+                chrome: Chrome::signed_in(who.lang.t("Déclarer un incident"), &who, "incidents"),
                 playbooks: playbook_choices(&state, &who),
                 form,
                 errors,
@@ -186,22 +207,28 @@ pub async fn show(
     let v = service.view(&id, Utc::now()).await?;
     let (entries, _) = service.journal(&v.id).await?;
     render(&IncidentPage {
-        chrome: Chrome::signed_in(&format!("Incident {}", v.reference), &who, "incidents"),
-        discovered: paris(v.discovered_at),
+        chrome: Chrome::signed_in(
+            &who.lang
+                .tf("Incident {reference}", &[("reference", &v.reference)]),
+            &who,
+            "incidents",
+        ),
+        discovered: who.lang.date_time(v.discovered_at),
         deadlines: v
             .deadlines
             .iter()
             .filter(|d| d.applies)
-            .map(DeadlineLine::from_view)
+            .map(|d| DeadlineLine::from_view(d, who.lang))
             .collect(),
         documents: DocumentKind::ALL
             .iter()
             .filter(|k| k.needs_incident())
-            .map(|k| (k.file_stem(), k.title_fr()))
+            .map(|k| (k.file_stem(), document_title(*k, who.lang)))
             .collect(),
+        status: super::dashboard::incident_status(&v.status, who.lang),
         journal: entries
             .into_iter()
-            .map(|e| (paris(e.at), e.actor, e.text))
+            .map(|e| (who.lang.date_time(e.at), e.actor, e.text))
             .collect(),
         can_write: who.require_writer().is_ok(),
         upload_limit_mib: state.config().upload_limit_mib,
@@ -300,9 +327,11 @@ pub async fn upload_evidence(
     }
     if files.is_empty() {
         return Err(Error::BadRequest(
-            "aucun fichier choisi : cliquez sur « Parcourir » et choisissez les fichiers à \
-             ajouter"
-                .into(),
+            n_(
+                "aucun fichier choisi : cliquez sur « Parcourir » et choisissez les fichiers \
+                à ajouter",
+            )
+            .into(),
         ));
     }
     service

@@ -18,9 +18,10 @@ use vigie_store::{
     JobKind, JobRecord, JobStatus, MailboxCheckRecord, MailboxRecord, NewJob, NewMailbox,
 };
 
-use super::{Chrome, FieldErrors, paris, render, render_status, see_other};
+use super::{Chrome, FieldErrors, render, render_status, see_other};
 use crate::auth::SignedIn;
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::jobs::seal_purpose;
 use crate::state::AppState;
 
@@ -73,20 +74,24 @@ fn parse_port(text: &str) -> Option<Option<u16>> {
     t.parse::<u16>().ok().filter(|p| *p > 0).map(Some)
 }
 
-fn validate(form: &MailboxForm) -> Result<ValidMailbox, FieldErrors> {
+/// Checks the form; the messages are in `lang` (French for the API).
+fn validate(form: &MailboxForm, lang: Lang) -> Result<ValidMailbox, FieldErrors> {
     let mut errors = FieldErrors::default();
     let label = form.libelle.trim();
     if label.is_empty() || label.chars().count() > 100 {
         errors.add(
             "libelle",
-            "Donnez un nom à cette boîte (par exemple « Mairie — secrétariat »), 100 caractères au plus.",
+            lang.t("Donnez un nom à cette boîte (par exemple « Mairie — secrétariat »), 100 caractères au plus."),
         );
     }
     let security = match form.securite.trim() {
         "" | "tls" => Some(Security::ImplicitTls),
         "starttls" => Some(Security::StartTls),
         _ => {
-            errors.add("securite", "Choisissez le chiffrement dans la liste.");
+            errors.add(
+                "securite",
+                lang.t("Choisissez le chiffrement dans la liste."),
+            );
             None
         }
     };
@@ -94,35 +99,38 @@ fn validate(form: &MailboxForm) -> Result<ValidMailbox, FieldErrors> {
     if port.is_none() {
         errors.add(
             "port",
-            "Le port est un nombre entre 1 et 65535 (laissez vide pour la valeur habituelle : 993).",
+            lang.t("Le port est un nombre entre 1 et 65535 (laissez vide pour la valeur habituelle : 993)."),
         );
     }
     let sieve_port = parse_port(&form.port_sieve);
     if sieve_port.is_none() {
         errors.add(
             "port_sieve",
-            "Le port des filtres est un nombre entre 1 et 65535 (laissez vide : 4190).",
+            lang.t("Le port des filtres est un nombre entre 1 et 65535 (laissez vide : 4190)."),
         );
     }
     let user = form.identifiant.trim();
     if user.is_empty() {
         errors.add(
             "identifiant",
-            "Indiquez l'identifiant de connexion, le plus souvent l'adresse électronique.",
+            lang.t("Indiquez l'identifiant de connexion, le plus souvent l'adresse électronique."),
         );
     }
     let host = form.serveur.trim();
     if host.is_empty() {
         errors.add(
             "serveur",
-            "Indiquez le serveur IMAP (par exemple imap.orange.fr ; votre prestataire le connaît).",
+            lang.t("Indiquez le serveur IMAP (par exemple imap.orange.fr ; votre prestataire le connaît)."),
         );
     }
     let account = match (security, port, user.is_empty() || host.is_empty()) {
         (Some(security), Some(port), false) => match AccountUrl::new(security, user, host, port) {
             Ok(a) => Some(a),
             Err(e) => {
-                errors.add("serveur", format!("Adresse du serveur invalide : {e}"));
+                errors.add(
+                    "serveur",
+                    lang.tf("Adresse du serveur invalide : {erreur}", &[("erreur", &e)]),
+                );
                 None
             }
         },
@@ -131,12 +139,12 @@ fn validate(form: &MailboxForm) -> Result<ValidMailbox, FieldErrors> {
     if form.mot_de_passe.is_empty() {
         errors.add(
             "mot_de_passe",
-            "Indiquez le mot de passe (ou mot de passe d'application) de la boîte.",
+            lang.t("Indiquez le mot de passe (ou mot de passe d'application) de la boîte."),
         );
     } else if form.mot_de_passe.len() > 1024 {
         errors.add(
             "mot_de_passe",
-            "Ce mot de passe est trop long (1024 caractères au plus).",
+            lang.t("Ce mot de passe est trop long (1024 caractères au plus)."),
         );
     }
     let pem = form.autorite_pem.trim();
@@ -147,8 +155,8 @@ fn validate(form: &MailboxForm) -> Result<ValidMailbox, FieldErrors> {
     } else {
         errors.add(
             "autorite_pem",
-            "Collez un certificat au format PEM (il commence par « -----BEGIN CERTIFICATE----- »), \
-             ou laissez vide.",
+            lang.t("Collez un certificat au format PEM (il commence par « -----BEGIN CERTIFICATE----- »), \
+             ou laissez vide."),
         );
         None
     };
@@ -159,7 +167,7 @@ fn validate(form: &MailboxForm) -> Result<ValidMailbox, FieldErrors> {
     if years.is_none() {
         errors.add(
             "conservation_annees",
-            "La durée de conservation est un nombre d'années entre 1 et 50 (2 par défaut).",
+            lang.t("La durée de conservation est un nombre d'années entre 1 et 50 (2 par défaut)."),
         );
     }
     match (account, sieve_port, years, errors.is_empty()) {
@@ -227,14 +235,35 @@ async fn enqueue_check(
 // What the pages show.
 
 /// How urgent a severity is, in plain words.
-fn urgency(severity: Severity) -> &'static str {
-    match severity {
+fn urgency(severity: Severity, lang: Lang) -> &'static str {
+    lang.t(match severity {
         Severity::Critical => "À traiter aujourd'hui",
         Severity::High => "À traiter cette semaine",
         Severity::Medium => "À prévoir",
         Severity::Low => "À surveiller",
         Severity::Info => "Pour information",
-    }
+    })
+}
+
+/// The severity's name (the library's label is French only).
+fn severity_label(severity: Severity, lang: Lang) -> &'static str {
+    lang.t(match severity {
+        Severity::Critical => "critique",
+        Severity::High => "élevée",
+        Severity::Medium => "moyenne",
+        Severity::Low => "faible",
+        Severity::Info => "information",
+    })
+}
+
+/// Where a job is, in words (the store's label is French only).
+fn status_label(status: JobStatus, lang: Lang) -> &'static str {
+    lang.t(match status {
+        JobStatus::Queued => "En attente",
+        JobStatus::Running => "En cours",
+        JobStatus::Done => "Terminé",
+        JobStatus::Failed => "Échec",
+    })
 }
 
 fn severity_css(severity: Severity) -> &'static str {
@@ -260,12 +289,12 @@ pub struct FindingLine {
 }
 
 impl FindingLine {
-    fn from_finding(f: &AuditFinding) -> FindingLine {
+    fn from_finding(f: &AuditFinding, lang: Lang) -> FindingLine {
         FindingLine {
             id: f.id.clone(),
-            severity: f.severity.label_fr(),
+            severity: severity_label(f.severity, lang),
             css: severity_css(f.severity),
-            urgency: urgency(f.severity),
+            urgency: urgency(f.severity, lang),
             title: f.title.clone(),
             why: f.detail.clone(),
             // Remediations are written as steps, one per line.
@@ -287,6 +316,8 @@ pub struct JobLine {
     pub status: &'static str,
     pub pending: bool,
     pub failed: bool,
+    /// The worker's description of the stage (French); false for the page's own words.
+    pub stage_in_french: bool,
     pub stage: String,
     pub done: u64,
     pub total: u64,
@@ -297,14 +328,15 @@ pub struct JobLine {
 }
 
 impl JobLine {
-    fn from_record(j: &JobRecord) -> JobLine {
+    fn from_record(j: &JobRecord, lang: Lang) -> JobLine {
         JobLine {
             id: j.id.clone(),
-            status: j.status.label(),
+            status: status_label(j.status, lang),
             pending: j.status.is_pending(),
             failed: j.status == JobStatus::Failed,
+            stage_in_french: !j.stage.is_empty(),
             stage: if j.stage.is_empty() {
-                "En attente d'un emplacement libre".to_owned()
+                lang.t("En attente d'un emplacement libre").to_owned()
             } else {
                 j.stage.clone()
             },
@@ -315,7 +347,7 @@ impl JobLine {
                 .unwrap_or(0)
                 .min(100),
             error: j.error.clone().unwrap_or_default(),
-            created: paris(j.created_at),
+            created: lang.date_time(j.created_at),
             requested_by: j.requested_by.clone(),
         }
     }
@@ -334,18 +366,18 @@ pub struct CheckView {
     pub counts: vigie_store::SeverityCounts,
 }
 
-fn check_view(check: &MailboxCheckRecord) -> CheckView {
+fn check_view(check: &MailboxCheckRecord, lang: Lang) -> CheckView {
     let report: Option<AuditReport> = serde_json::from_str(&check.audit_json).ok();
     let mut findings: Vec<&AuditFinding> = report.iter().flat_map(|r| &r.findings).collect();
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     CheckView {
         id: check.id.clone(),
-        finished: paris(check.finished_at),
+        finished: lang.date_time(check.finished_at),
         complete: check.complete,
         messages: check.messages,
         findings: findings
             .into_iter()
-            .map(FindingLine::from_finding)
+            .map(|f| FindingLine::from_finding(f, lang))
             .collect(),
         notes: report.map(|r| r.notes).unwrap_or_default(),
         has_report: check.report_sha256.is_some(),
@@ -411,12 +443,12 @@ pub async fn list(State(state): State<AppState>, who: SignedIn) -> Result<Respon
             id: m.id.clone(),
             label: m.label.clone(),
             account: m.account_url.clone(),
-            last_check: check.map(|c| paris(c.finished_at)),
+            last_check: check.map(|c| who.lang.date_time(c.finished_at)),
             counts: check.map(|c| c.counts),
             pending,
         });
     }
-    let mut chrome = Chrome::signed_in("Messagerie", &who, "messagerie");
+    let mut chrome = Chrome::signed_in(who.lang.t("Messagerie"), &who, "messagerie");
     chrome.refresh = lines.iter().any(|l| l.pending);
     render(&ListPage {
         chrome,
@@ -429,7 +461,11 @@ pub async fn list(State(state): State<AppState>, who: SignedIn) -> Result<Respon
 pub async fn new_form(who: SignedIn) -> Result<Response, Error> {
     who.require_writer()?;
     render(&NewPage {
-        chrome: Chrome::signed_in("Ajouter une boîte aux lettres", &who, "messagerie"),
+        chrome: Chrome::signed_in(
+            who.lang.t("Ajouter une boîte aux lettres"),
+            &who,
+            "messagerie",
+        ),
         form: MailboxForm {
             securite: "tls".into(),
             conservation_annees: vigie_mail::scan::DEFAULT_RETENTION_YEARS.to_string(),
@@ -452,13 +488,17 @@ pub async fn create(
         render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &NewPage {
-                chrome: Chrome::signed_in("Ajouter une boîte aux lettres", &who, "messagerie"),
+                chrome: Chrome::signed_in(
+                    who.lang.t("Ajouter une boîte aux lettres"),
+                    &who,
+                    "messagerie",
+                ),
                 form,
                 errors,
             },
         )
     };
-    let valid = match validate(&form) {
+    let valid = match validate(&form, who.lang) {
         Ok(v) => v,
         Err(errors) => return refused(form, errors),
     };
@@ -468,7 +508,8 @@ pub async fn create(
             let mut errors = FieldErrors::default();
             errors.add(
                 "identifiant",
-                "Cette boîte (même identifiant, même serveur) est déjà suivie.",
+                who.lang
+                    .t("Cette boîte (même identifiant, même serveur) est déjà suivie."),
             );
             form.mot_de_passe.clear();
             refused(form, errors)
@@ -498,10 +539,13 @@ async fn mailbox_page(state: &AppState, who: &SignedIn, id: &str) -> Result<Mail
     chrome.refresh = current.is_some();
     Ok(MailboxPage {
         chrome,
-        current: current.map(JobLine::from_record),
-        last_failure: last_failure.map(JobLine::from_record),
-        check: check.as_ref().map(check_view),
-        history: jobs.iter().map(JobLine::from_record).collect(),
+        current: current.map(|j| JobLine::from_record(j, who.lang)),
+        last_failure: last_failure.map(|j| JobLine::from_record(j, who.lang)),
+        check: check.as_ref().map(|c| check_view(c, who.lang)),
+        history: jobs
+            .iter()
+            .map(|j| JobLine::from_record(j, who.lang))
+            .collect(),
         can_write: who.require_writer().is_ok(),
         m,
     })
@@ -647,7 +691,8 @@ pub async fn api_create(
     Json(body): Json<MailboxForm>,
 ) -> Result<Response, Error> {
     who.require_writer()?;
-    let valid = match validate(&body) {
+    // The API speaks French whatever the browser prefers.
+    let valid = match validate(&body, Lang::Fr) {
         Ok(v) => v,
         Err(errors) => {
             return Ok(super::field_errors_json(

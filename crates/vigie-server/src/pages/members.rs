@@ -15,9 +15,10 @@ use serde::Deserialize;
 use vigie_store::{InvitationRecord, NewInvitation, NewSecurityEvent, Role, SessionStage};
 
 use super::setup::{check_chosen_password, to_enrolment};
-use super::{Chrome, FieldErrors, paris, render, render_status, see_other};
+use super::{Chrome, FieldErrors, render, render_status, role_label, see_other};
 use crate::auth::{self, AnySession, ClientInfo, SignedIn, password};
 use crate::error::Error;
+use crate::i18n::{Lang, n_};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 
@@ -46,13 +47,13 @@ pub struct InvitationLine {
 }
 
 impl InvitationLine {
-    fn from_record(i: &InvitationRecord) -> InvitationLine {
+    fn from_record(i: &InvitationRecord, lang: Lang) -> InvitationLine {
         InvitationLine {
             id: i.id.clone(),
             name: i.display_name.clone(),
             email: i.email.clone(),
-            role: i.role.label(),
-            expires: paris(i.expires_at),
+            role: role_label(i.role, lang),
+            expires: lang.date_time(i.expires_at),
         }
     }
 }
@@ -106,13 +107,16 @@ async fn page(
         .pending_invitations(who.org(), Utc::now())
         .await?
         .iter()
-        .map(InvitationLine::from_record)
+        .map(|i| InvitationLine::from_record(i, who.lang))
         .collect();
     Ok(MembersPage {
-        chrome: Chrome::signed_in("Membres", who, "membres"),
+        chrome: Chrome::signed_in(who.lang.t("Membres"), who, "membres"),
         members,
         invitations,
-        roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.as_str(), role_label(*r, who.lang)))
+            .collect(),
         form,
         errors,
         new_link,
@@ -187,19 +191,21 @@ pub async fn invite(
     if name.is_empty() || name.chars().count() > 200 {
         errors.add(
             "nom",
-            "Indiquez les prénom et nom de la personne (200 caractères au plus).",
+            who.lang
+                .t("Indiquez les prénom et nom de la personne (200 caractères au plus)."),
         );
     }
     let email = form.email.trim().to_lowercase();
     if !super::looks_like_email(&email) {
         errors.add(
             "email",
-            "Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr).",
+            who.lang
+                .t("Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr)."),
         );
     }
     let role = Role::parse(form.role.trim()).ok();
     if role.is_none() {
-        errors.add("role", "Choisissez un rôle dans la liste.");
+        errors.add("role", who.lang.t("Choisissez un rôle dans la liste."));
     }
     let refused = |form: InviteForm, errors: FieldErrors| async {
         render_status(
@@ -226,7 +232,11 @@ pub async fn invite(
     let invitation = match created {
         Ok(i) => i,
         Err(vigie_store::Error::AlreadyExists { .. }) => {
-            errors.add("email", "Cette personne est déjà membre de l'organisation.");
+            errors.add(
+                "email",
+                who.lang
+                    .t("Cette personne est déjà membre de l'organisation."),
+            );
             return refused(form, errors).await;
         }
         Err(e) => return Err(e.into()),
@@ -277,8 +287,9 @@ pub async fn change_role(
 ) -> Result<Response, Error> {
     who.require_admin()?;
     let member = member_name(&state, &who, &user_id).await?;
-    let role = Role::parse(form.role.trim())
-        .map_err(|_| Error::BadRequest("rôle inconnu : choisissez-en un dans la liste".into()))?;
+    let role = Role::parse(form.role.trim()).map_err(|_| {
+        Error::BadRequest(n_("rôle inconnu : choisissez-en un dans la liste").into())
+    })?;
     state.store().change_role(who.org(), &user_id, role).await?;
     journal(
         &state,
@@ -366,7 +377,9 @@ struct AcceptPage {
 #[template(path = "setup_token.html")]
 struct DeadLinkPage {
     chrome: Chrome,
+    heading: &'static str,
     message: String,
+    show_setup_help: bool,
 }
 
 /// The acceptance form.
@@ -389,17 +402,28 @@ pub struct LinkQuery {
     jeton: String,
 }
 
-fn dead_link(csrf: &str) -> Result<Response, Error> {
+fn dead_link(csrf: &str, lang: Lang) -> Result<Response, Error> {
     render_status(
         StatusCode::NOT_FOUND,
         &DeadLinkPage {
-            chrome: Chrome::public("Invitation", csrf),
-            message: "Ce lien d'invitation n'est plus valable : il a déjà servi, il a été \
-                      annulé ou il date de plus de sept jours. Demandez une nouvelle invitation \
-                      à l'administrateur de votre organisation."
+            chrome: Chrome::public(lang, lang.t("Invitation"), csrf, "/connexion"),
+            heading: lang.t("Invitation"),
+            show_setup_help: false,
+            message: lang
+                .t(
+                    "Ce lien d'invitation n'est plus valable : il a déjà servi, il a été \
+                    annulé ou il date de plus de sept jours. Demandez une nouvelle invitation \
+                    à l'administrateur de votre organisation.",
+                )
                 .into(),
         },
     )
+}
+
+/// The address of an invitation's page (where the language switch comes back to).
+fn invitation_address(token: &str) -> String {
+    let query = serde_urlencoded::to_string([("jeton", token)]).unwrap_or_default();
+    format!("/invitation?{query}")
 }
 
 #[derive(Template)]
@@ -420,14 +444,16 @@ pub async fn accept_form(
     State(state): State<AppState>,
     csrf: axum::Extension<CsrfToken>,
     session: Option<AnySession>,
+    lang: Lang,
     Query(query): Query<LinkQuery>,
 ) -> Result<Response, Error> {
+    let here = invitation_address(query.jeton.trim());
     let Some(invitation) = state
         .store()
         .usable_invitation(&auth::token_digest(query.jeton.trim()), Utc::now())
         .await?
     else {
-        return dead_link(&csrf.0.0);
+        return dead_link(&csrf.0.0, lang);
     };
     let org_name = state.store().organisation(&invitation.org_id).await?.name;
     if state
@@ -446,9 +472,9 @@ pub async fn accept_form(
             None => csrf.0.0.clone(),
         };
         return render(&JoinPage {
-            chrome: Chrome::public("Invitation", &csrf_token),
+            chrome: Chrome::public(lang, lang.t("Invitation"), &csrf_token, &here),
             token: query.jeton.trim().to_owned(),
-            invitation: InvitationLine::from_record(&invitation),
+            invitation: InvitationLine::from_record(&invitation, lang),
             org_name,
             signed_in_as_invited,
             other_account: full
@@ -457,13 +483,13 @@ pub async fn accept_form(
         });
     }
     render(&AcceptPage {
-        chrome: Chrome::public("Invitation", &csrf.0.0),
+        chrome: Chrome::public(lang, lang.t("Invitation"), &csrf.0.0, &here),
         token: query.jeton.trim().to_owned(),
         form: AcceptForm {
             nom: invitation.display_name.clone(),
             ..AcceptForm::default()
         },
-        invitation: InvitationLine::from_record(&invitation),
+        invitation: InvitationLine::from_record(&invitation, lang),
         org_name,
         errors: FieldErrors::default(),
     })
@@ -474,12 +500,13 @@ pub async fn accept(
     State(state): State<AppState>,
     csrf: axum::Extension<CsrfToken>,
     client: ClientInfo,
+    lang: Lang,
     Form(form): Form<AcceptForm>,
 ) -> Result<Response, Error> {
     let digest = auth::token_digest(form.jeton.trim());
     let now = Utc::now();
     let Some(invitation) = state.store().usable_invitation(&digest, now).await? else {
-        return dead_link(&csrf.0.0);
+        return dead_link(&csrf.0.0, lang);
     };
     let org_name = state.store().organisation(&invitation.org_id).await?.name;
     let mut errors = FieldErrors::default();
@@ -487,7 +514,7 @@ pub async fn accept(
     if name.is_empty() || name.chars().count() > 200 {
         errors.add(
             "nom",
-            "Indiquez vos prénom et nom (200 caractères au plus).",
+            lang.t("Indiquez vos prénom et nom (200 caractères au plus)."),
         );
     }
     let context = [org_name.as_str(), name.as_str(), invitation.email.as_str()];
@@ -496,14 +523,20 @@ pub async fn accept(
         &form.mot_de_passe,
         &form.confirmation,
         &context,
+        lang,
     );
     if !errors.is_empty() {
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &AcceptPage {
-                chrome: Chrome::public("Invitation", &csrf.0.0),
+                chrome: Chrome::public(
+                    lang,
+                    lang.t("Invitation"),
+                    &csrf.0.0,
+                    &invitation_address(form.jeton.trim()),
+                ),
                 token: form.jeton.trim().to_owned(),
-                invitation: InvitationLine::from_record(&invitation),
+                invitation: InvitationLine::from_record(&invitation, lang),
                 org_name,
                 form: AcceptForm {
                     nom: form.nom.clone(),
@@ -521,7 +554,7 @@ pub async fn accept(
     let (invitation, user) = match accepted {
         Ok(done) => done,
         // Used by someone else in the meantime (two tabs): the link is spent.
-        Err(e) if e.is_not_found() => return dead_link(&csrf.0.0),
+        Err(e) if e.is_not_found() => return dead_link(&csrf.0.0, lang),
         // The address got an account meanwhile: the link's page now says to sign in.
         Err(vigie_store::Error::AlreadyExists { .. }) => {
             return Ok(see_other(&format!(
@@ -566,9 +599,11 @@ pub async fn join(
         Ok(i) => i,
         Err(e) if e.is_not_found() => {
             return Err(Error::Forbidden(
-                "ce lien d'invitation n'est plus valable, ou il a été envoyé à une autre adresse \
-                 que celle de votre compte"
-                    .into(),
+                n_(
+                    "ce lien d'invitation n'est plus valable, ou il a été envoyé à une autre \
+                    adresse que celle de votre compte",
+                )
+                .into(),
             ));
         }
         Err(e) => return Err(e.into()),

@@ -6,6 +6,7 @@ pub mod account;
 pub mod contacts;
 pub mod dashboard;
 pub mod incidents;
+pub mod language;
 pub mod mailboxes;
 pub mod members;
 pub mod organisations;
@@ -16,13 +17,16 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use std::fmt::Display;
+
 use crate::auth::SignedIn;
 use crate::error::{Error, ErrorBody};
+use crate::i18n::{Count, Lang};
 
 /// What the layout (`base.html`) shows around every page.
 #[derive(Debug, Clone, Default)]
 pub struct Chrome {
-    /// Page title.
+    /// Page title (already in the page's language).
     pub title: String,
     /// Anti-forgery token for the page's forms.
     pub csrf: String,
@@ -34,25 +38,32 @@ pub struct Chrome {
     pub active: &'static str,
     /// Administrators see the security journal.
     pub is_admin: bool,
-    /// A confirmation to show once.
+    /// A confirmation to show once (already in the page's language).
     pub flash: Option<String>,
     /// Reload the page every few seconds (a job is running): progress without JavaScript.
     pub refresh: bool,
     /// The user's organisations (id, name, current) when there are several: the switcher.
     pub orgs: Vec<(String, String, bool)>,
+    /// The language of the page.
+    pub lang: Lang,
+    /// This page's address (path and query), where the language switch comes back to.
+    pub here: String,
 }
 
 impl Chrome {
-    /// Layout of a page before sign-in.
-    pub fn public(title: &str, csrf: &str) -> Chrome {
+    /// Layout of a page before sign-in; `title` is already translated, `here` is the address
+    /// the language switch returns to.
+    pub fn public(lang: Lang, title: &str, csrf: &str, here: &str) -> Chrome {
         Chrome {
             title: title.to_string(),
             csrf: csrf.to_string(),
+            lang,
+            here: here.to_string(),
             ..Chrome::default()
         }
     }
 
-    /// Layout of a signed-in page.
+    /// Layout of a signed-in page (in the language of the request `who` comes from).
     pub fn signed_in(title: &str, who: &SignedIn, active: &'static str) -> Chrome {
         Chrome {
             title: title.to_string(),
@@ -77,8 +88,90 @@ impl Chrome {
             } else {
                 Vec::new()
             },
+            lang: who.lang,
+            here: who.here.clone(),
         }
     }
+
+    /// `fr` or `en`, for `<html lang>`.
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// Whether the page is in English (the notes about French-only content are shown then).
+    pub fn is_english(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    /// See [`Lang::t`].
+    pub fn t(&self, fr: &'static str) -> &'static str {
+        self.lang.t(fr)
+    }
+
+    /// See [`Lang::tn`]; takes any integer the templates hold.
+    pub fn tn(&self, n: impl Count, one: &'static str, many: &'static str) -> String {
+        self.lang.tn(n.count(), one, many)
+    }
+
+    /// [`Lang::tnf`] with one value besides the count, given to the first placeholder of the
+    /// French sentences other than `{n}`.
+    pub fn tn1(
+        &self,
+        n: impl Count,
+        one: &'static str,
+        many: &'static str,
+        a: impl Display,
+    ) -> String {
+        let names = crate::i18n::placeholders(one);
+        let name = names.iter().copied().find(|p| *p != "n").unwrap_or("");
+        self.lang.tnf(n.count(), one, many, &[(name, &a)])
+    }
+
+    /// [`Lang::tf`] with one value, given to the first placeholder of the French sentence
+    /// (templates cannot write the list of pairs).
+    pub fn tf1(&self, fr: &'static str, a: impl Display) -> String {
+        self.positional(fr, &[&a])
+    }
+
+    /// [`Lang::tf`] with two values, for the placeholders of the French sentence in order.
+    pub fn tf2(&self, fr: &'static str, a: impl Display, b: impl Display) -> String {
+        self.positional(fr, &[&a, &b])
+    }
+
+    /// [`Lang::tf`] with three values, for the placeholders of the French sentence in order.
+    pub fn tf3(
+        &self,
+        fr: &'static str,
+        a: impl Display,
+        b: impl Display,
+        c: impl Display,
+    ) -> String {
+        self.positional(fr, &[&a, &b, &c])
+    }
+
+    fn positional(&self, fr: &'static str, values: &[&dyn Display]) -> String {
+        let names = crate::i18n::placeholders(fr);
+        let args: Vec<(&str, &dyn Display)> =
+            names.iter().copied().zip(values.iter().copied()).collect();
+        self.lang.tf(fr, &args)
+    }
+
+    /// A date and time in Europe/Paris in the page's language.
+    pub fn date_time(&self, t: chrono::DateTime<chrono::Utc>) -> String {
+        self.lang.date_time(t)
+    }
+}
+
+/// A role's name in `lang` (the store's label is French only; matching on the role keeps the
+/// two in step).
+pub fn role_label(role: vigie_store::Role, lang: Lang) -> &'static str {
+    use vigie_store::Role;
+    lang.t(match role {
+        Role::Administrateur => "Administrateur",
+        Role::Agent => "Agent",
+        Role::Elu => "Élu",
+        Role::Prestataire => "Prestataire informatique",
+    })
 }
 
 /// Field-level messages of a form, in the order of the fields.
@@ -134,11 +227,13 @@ struct ErrorPage<'a> {
     chrome: Chrome,
     heading: &'a str,
     message: &'a str,
+    /// The message is French on an English page (a library's sentence): marked `lang="fr"`.
+    message_in_french: bool,
 }
 
-/// The French error page.
-pub fn error_page(error: &ErrorBody, csrf: &str) -> Html<String> {
-    let heading = match error.status {
+/// The error page, in `lang`; `here` is the address asked (for the language switch).
+pub fn error_page(error: &ErrorBody, csrf: &str, lang: Lang, here: &str) -> Html<String> {
+    let heading = lang.t(match error.status {
         StatusCode::NOT_FOUND => "Page introuvable",
         StatusCode::FORBIDDEN => "Accès refusé",
         StatusCode::TOO_MANY_REQUESTS => "Trop de tentatives",
@@ -146,20 +241,33 @@ pub fn error_page(error: &ErrorBody, csrf: &str) -> Html<String> {
         StatusCode::PAYLOAD_TOO_LARGE => "Fichier trop volumineux",
         StatusCode::CONFLICT => "Incident altéré",
         _ => "Erreur",
+    });
+    let (mut message, message_in_french) = match (lang, &error.message_en) {
+        (Lang::En, Some(english)) => (english.clone(), false),
+        (Lang::En, None) => (error.message.clone(), true),
+        (Lang::Fr, _) => (error.message.clone(), false),
     };
-    let mut message = error.message.clone();
     if let Some(first) = message.get(..1) {
         let upper = first.to_uppercase();
         message.replace_range(..1, &upper);
     }
+    // A page that failed is not a place to come back to after switching language (a form's
+    // POST address, for one): the switch returns to the dashboard then.
+    let here = if error.status == StatusCode::NOT_FOUND {
+        here
+    } else {
+        "/"
+    };
     let page = ErrorPage {
-        chrome: Chrome::public(heading, csrf),
+        chrome: Chrome::public(lang, heading, csrf, here),
         heading,
         message: &message,
+        message_in_french,
     };
     Html(page.render().unwrap_or_else(|_| {
         format!(
-            "<!DOCTYPE html><title>Erreur</title><p>{}</p>",
+            "<!DOCTYPE html><title>{}</title><p>{}</p>",
+            lang.t("Erreur"),
             error.status
         )
     }))
@@ -176,11 +284,10 @@ pub fn see_other(location: &str) -> Response {
     response
 }
 
-/// French date and time in Europe/Paris (« 04/03/2026 à 09:15 »).
+/// French date and time in Europe/Paris (« 04/03/2026 à 09:15 »); pages in another language
+/// use [`Lang::date_time`].
 pub fn paris(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y à %H:%M")
-        .to_string()
+    Lang::Fr.date_time(t)
 }
 
 /// A plausible e-mail address (something@domain.tld): forms say so field by field.

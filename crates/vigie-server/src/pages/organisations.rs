@@ -109,7 +109,7 @@ pub async fn overview(
         orgs.push(OrgLine {
             id: m.org_id.as_str().to_owned(),
             name: m.org_name.clone(),
-            role: m.role.label(),
+            role: super::role_label(m.role, who.lang),
             current: m.org_id == who.membership.org_id,
             open_incidents: open.len(),
             overdue,
@@ -118,7 +118,7 @@ pub async fn overview(
         });
     }
     render(&OverviewPage {
-        chrome: Chrome::signed_in("Vue d'ensemble", &who, "organisations"),
+        chrome: Chrome::signed_in(who.lang.t("Vue d'ensemble"), &who, "organisations"),
         orgs,
     })
 }

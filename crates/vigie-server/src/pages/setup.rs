@@ -17,6 +17,7 @@ use vigie_store::{NewUser, SessionStage};
 use super::{Chrome, FieldErrors, render, render_status, see_other};
 use crate::auth::{self, ClientInfo, SESSION_COOKIE, password};
 use crate::error::Error;
+use crate::i18n::{Lang, n_};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 
@@ -33,7 +34,10 @@ struct SetupPage {
 #[template(path = "setup_token.html")]
 struct TokenPage {
     chrome: Chrome,
+    heading: &'static str,
     message: String,
+    /// Where to find the installation link.
+    show_setup_help: bool,
 }
 
 /// The wizard's fields.
@@ -62,16 +66,24 @@ fn token_ok(state: &AppState, given: &str) -> bool {
     auth::constant_time_eq(state.setup_token().as_bytes(), given.trim().as_bytes())
 }
 
+/// The address of the setup page with its token (where the language switch comes back to).
+fn setup_address(token: &str) -> String {
+    let query = serde_urlencoded::to_string([("jeton", token)]).unwrap_or_default();
+    format!("/installation?{query}")
+}
+
 /// `GET /installation`
 pub async fn show(
     State(state): State<AppState>,
     csrf: axum::Extension<CsrfToken>,
+    lang: Lang,
     Query(query): Query<TokenQuery>,
 ) -> Result<Response, Error> {
     if state.store().is_set_up().await? {
         return Ok(see_other("/connexion"));
     }
-    let chrome = Chrome::public("Installation", &csrf.0.0);
+    let here = setup_address(query.jeton.as_deref().unwrap_or_default());
+    let chrome = Chrome::public(lang, lang.t("Installation"), &csrf.0.0, &here);
     match query.jeton {
         Some(t) if token_ok(&state, &t) => render(&SetupPage {
             chrome,
@@ -83,11 +95,15 @@ pub async fn show(
             StatusCode::FORBIDDEN,
             &TokenPage {
                 chrome,
-                message: if given.is_some() {
-                    "Ce lien d'installation n'est pas le bon.".into()
-                } else {
-                    "Il manque le jeton d'installation dans l'adresse.".into()
-                },
+                heading: lang.t("Installation de Vigie"),
+                show_setup_help: true,
+                message: lang
+                    .t(if given.is_some() {
+                        "Ce lien d'installation n'est pas le bon."
+                    } else {
+                        "Il manque le jeton d'installation dans l'adresse."
+                    })
+                    .into(),
             },
         ),
     }
@@ -98,6 +114,7 @@ pub async fn submit(
     State(state): State<AppState>,
     csrf: axum::Extension<CsrfToken>,
     client: ClientInfo,
+    lang: Lang,
     Form(form): Form<SetupForm>,
 ) -> Result<Response, Error> {
     if state.store().is_set_up().await? {
@@ -105,28 +122,31 @@ pub async fn submit(
     }
     if !token_ok(&state, &form.jeton) {
         return Err(Error::Forbidden(
-            "jeton d'installation absent ou incorrect : utilisez le lien affiché par le serveur"
+            n_("jeton d'installation absent ou incorrect : utilisez le lien affiché par le serveur")
                 .into(),
         ));
     }
     let mut errors = FieldErrors::default();
     let organisation = form.organisation.trim();
     if organisation.is_empty() {
-        errors.add("organisation", "Indiquez le nom de votre organisation.");
+        errors.add(
+            "organisation",
+            lang.t("Indiquez le nom de votre organisation."),
+        );
     } else if organisation.chars().count() > 200 {
         errors.add(
             "organisation",
-            "Ce nom est trop long (200 caractères au plus).",
+            lang.t("Ce nom est trop long (200 caractères au plus)."),
         );
     }
     if form.nom.trim().is_empty() {
-        errors.add("nom", "Indiquez vos prénom et nom.");
+        errors.add("nom", lang.t("Indiquez vos prénom et nom."));
     }
     let email = form.email.trim().to_lowercase();
     if !super::looks_like_email(&email) {
         errors.add(
             "email",
-            "Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr).",
+            lang.t("Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr)."),
         );
     }
     let context = [organisation, form.nom.as_str(), email.as_str()];
@@ -135,9 +155,15 @@ pub async fn submit(
         &form.mot_de_passe,
         &form.confirmation,
         &context,
+        lang,
     );
     if !errors.is_empty() {
-        let chrome = Chrome::public("Installation", &csrf.0.0);
+        let chrome = Chrome::public(
+            lang,
+            lang.t("Installation"),
+            &csrf.0.0,
+            &setup_address(&form.jeton),
+        );
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &SetupPage {
@@ -185,14 +211,15 @@ pub fn check_chosen_password(
     chosen: &str,
     confirmation: &str,
     context: &[&str],
+    lang: Lang,
 ) {
-    if let Err(e) = password::check_new(chosen, context) {
+    if let Err(e) = password::check_new(chosen, context, lang) {
         errors.add("mot_de_passe", capitalise(&e.to_string()));
     }
     if confirmation != chosen {
         errors.add(
             "confirmation",
-            "Les deux mots de passe sont différents : saisissez-les à nouveau.",
+            lang.t("Les deux mots de passe sont différents : saisissez-les à nouveau."),
         );
     }
 }
@@ -222,10 +249,14 @@ pub fn capitalise(s: &str) -> String {
 }
 
 /// What `/connexion` shows before setup: where to find the installation link.
-pub fn not_set_up_page(csrf: &str) -> Response {
+pub fn not_set_up_page(csrf: &str, lang: Lang) -> Response {
     let page = TokenPage {
-        chrome: Chrome::public("Installation", csrf),
-        message: "Vigie n'est pas encore installé sur ce serveur.".into(),
+        chrome: Chrome::public(lang, lang.t("Installation"), csrf, "/connexion"),
+        heading: lang.t("Installation de Vigie"),
+        show_setup_help: true,
+        message: lang
+            .t("Vigie n'est pas encore installé sur ce serveur.")
+            .into(),
     };
     render(&page).unwrap_or_else(axum::response::IntoResponse::into_response)
 }

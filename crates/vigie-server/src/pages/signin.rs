@@ -23,6 +23,7 @@ use crate::auth::{
     self, AnySession, ClientInfo, SESSION_COOKIE, devices, password, recovery, throttle, totp,
 };
 use crate::error::Error;
+use crate::i18n::{Lang, n_};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use webauthn_rs::prelude::{Passkey, PasskeyAuthentication, PublicKeyCredential};
@@ -82,11 +83,16 @@ pub struct CodeForm {
     secret_scelle: String,
 }
 
-const BAD_CREDENTIALS: &str = "Adresse électronique ou mot de passe incorrect.";
-const BAD_CODE: &str = "Code incorrect. Vérifiez que l'heure de votre téléphone est juste, puis \
-                        saisissez le code affiché maintenant.";
-const REPLAYED_CODE: &str = "Ce code a déjà servi. Attendez que l'application en affiche un \
-                             nouveau (toutes les 30 secondes) et saisissez-le.";
+// Marked for translation: pages show them in the reader's language, the API in French.
+const BAD_CREDENTIALS: &str = n_("Adresse électronique ou mot de passe incorrect.");
+const BAD_CODE: &str = n_(
+    "Code incorrect. Vérifiez que l'heure de votre téléphone est juste, \
+                           puis saisissez le code affiché maintenant.",
+);
+const REPLAYED_CODE: &str = n_(
+    "Ce code a déjà servi. Attendez que l'application en affiche un \
+                                nouveau (toutes les 30 secondes) et saisissez-le.",
+);
 
 fn throttle_keys(email: &str, client: &ClientInfo) -> [(String, throttle::Policy); 2] {
     [
@@ -269,12 +275,13 @@ async fn signed_in_event(
 pub async fn show(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
+    lang: Lang,
 ) -> Result<Response, Error> {
     if !state.store().is_set_up().await? {
-        return Ok(super::setup::not_set_up_page(&csrf.0));
+        return Ok(super::setup::not_set_up_page(&csrf.0, lang));
     }
     render(&SigninPage {
-        chrome: Chrome::public("Connexion", &csrf.0),
+        chrome: Chrome::public(lang, lang.t("Connexion"), &csrf.0, "/connexion"),
         email: String::new(),
         error: None,
     })
@@ -286,15 +293,16 @@ pub async fn submit(
     Extension(csrf): Extension<CsrfToken>,
     client: ClientInfo,
     previous: Option<AnySession>,
+    lang: Lang,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, Error> {
     let Some(user) = check_password(&state, &form.email, &form.mot_de_passe, &client).await? else {
         return render_status(
             StatusCode::UNAUTHORIZED,
             &SigninPage {
-                chrome: Chrome::public("Connexion", &csrf.0),
+                chrome: Chrome::public(lang, lang.t("Connexion"), &csrf.0, "/connexion"),
                 email: form.email.clone(),
-                error: Some(BAD_CREDENTIALS.into()),
+                error: Some(lang.t(BAD_CREDENTIALS).into()),
             },
         );
     };
@@ -328,10 +336,11 @@ fn pending(session: Option<AnySession>, stage: SessionStage) -> Result<AnySessio
 pub async fn show_code(
     State(state): State<AppState>,
     session: Option<AnySession>,
+    lang: Lang,
 ) -> Result<Response, Error> {
     let s = pending(session, SessionStage::SecondFactor)?;
     render(&CodePage {
-        chrome: Chrome::public("Code de vérification", &s.session.csrf_token),
+        chrome: code_chrome(lang, &s),
         error: None,
         has_passkeys: !state.store().passkeys(&s.user.id).await?.is_empty(),
     })
@@ -343,6 +352,7 @@ pub async fn submit_code(
     client: ClientInfo,
     device: DeviceCookie,
     session: Option<AnySession>,
+    lang: Lang,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, Error> {
     let s = pending(session, SessionStage::SecondFactor)?;
@@ -355,13 +365,13 @@ pub async fn submit_code(
             return render_status(
                 StatusCode::UNAUTHORIZED,
                 &CodePage {
-                    chrome: Chrome::public("Code de vérification", &s.session.csrf_token),
+                    chrome: code_chrome(lang, &s),
                     error: Some(
-                        if matches!(outcome, SecondFactor::Replayed) {
+                        lang.t(if matches!(outcome, SecondFactor::Replayed) {
                             REPLAYED_CODE
                         } else {
                             BAD_CODE
-                        }
+                        })
                         .into(),
                     ),
                     has_passkeys: !state.store().passkeys(&s.user.id).await?.is_empty(),
@@ -409,9 +419,11 @@ pub async fn passkey_options(
         .collect();
     if keys.is_empty() {
         return Err(Error::BadRequest(
-            "aucune clé d'accès n'est enregistrée pour ce compte : saisissez le code de \
-             l'application"
-                .into(),
+            n_(
+                "aucune clé d'accès n'est enregistrée pour ce compte : saisissez le code de \
+                l'application",
+            )
+            .into(),
         ));
     }
     let rp = passkeys::relying_party(&state, &headers)?;
@@ -506,10 +518,35 @@ fn enrol_purpose(session: &AnySession) -> String {
     )
 }
 
-fn enrol_page(state: &AppState, s: &AnySession, error: Option<String>) -> Result<EnrolPage, Error> {
+/// The layout of the second-factor page.
+fn code_chrome(lang: Lang, s: &AnySession) -> Chrome {
+    Chrome::public(
+        lang,
+        lang.t("Code de vérification"),
+        &s.session.csrf_token,
+        "/connexion/code",
+    )
+}
+
+/// The layout of the enrolment page.
+fn enrol_chrome(lang: Lang, s: &AnySession) -> Chrome {
+    Chrome::public(
+        lang,
+        lang.t("Double authentification"),
+        &s.session.csrf_token,
+        "/connexion/double-facteur",
+    )
+}
+
+fn enrol_page(
+    state: &AppState,
+    s: &AnySession,
+    error: Option<String>,
+    lang: Lang,
+) -> Result<EnrolPage, Error> {
     let secret = totp::new_secret();
     Ok(EnrolPage {
-        chrome: Chrome::public("Double authentification", &s.session.csrf_token),
+        chrome: enrol_chrome(lang, s),
         qr: totp::qr_data_url(&secret, &s.user.email)?,
         secret: totp::secret_base32(&secret),
         sealed: state.key().seal(&enrol_purpose(s), &secret),
@@ -521,9 +558,10 @@ fn enrol_page(state: &AppState, s: &AnySession, error: Option<String>) -> Result
 pub async fn show_enrol(
     State(state): State<AppState>,
     session: Option<AnySession>,
+    lang: Lang,
 ) -> Result<Response, Error> {
     let s = pending(session, SessionStage::Enrolment)?;
-    render(&enrol_page(&state, &s, None)?)
+    render(&enrol_page(&state, &s, None, lang)?)
 }
 
 /// `POST /connexion/double-facteur`
@@ -532,6 +570,7 @@ pub async fn submit_enrol(
     client: ClientInfo,
     device: DeviceCookie,
     session: Option<AnySession>,
+    lang: Lang,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, Error> {
     let s = pending(session, SessionStage::Enrolment)?;
@@ -539,17 +578,19 @@ pub async fn submit_enrol(
         .key()
         .open(&enrol_purpose(&s), &form.secret_scelle)
         .map_err(|_| {
-            Error::BadRequest("la page d'activation a expiré : rechargez-la et recommencez".into())
+            Error::BadRequest(
+                n_("la page d'activation a expiré : rechargez-la et recommencez").into(),
+            )
         })?;
     let now = u64::try_from(Utc::now().timestamp()).unwrap_or(0);
     let Some(step) = totp::matching_step(&secret, &form.code, now, 0)? else {
         // A new secret would make the user scan again; keep this one.
         let page = EnrolPage {
-            chrome: Chrome::public("Double authentification", &s.session.csrf_token),
+            chrome: enrol_chrome(lang, &s),
             qr: totp::qr_data_url(&secret, &s.user.email)?,
             secret: totp::secret_base32(&secret),
             sealed: form.secret_scelle.clone(),
-            error: Some(BAD_CODE.into()),
+            error: Some(lang.t(BAD_CODE).into()),
         };
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
@@ -583,12 +624,15 @@ pub async fn submit_enrol(
     let device_cookie = devices::recognise(&state, &s.user, &device, &client).await?;
     let page = RecoveryCodesPage {
         chrome: Chrome {
-            title: "Codes de secours".into(),
+            title: lang.t("Codes de secours").into(),
             csrf: record.csrf_token.clone(),
             user: Some(s.user.display_name.clone()),
+            lang,
+            // The codes are shown once: switching language goes on to the dashboard.
+            here: "/".into(),
             ..Chrome::default()
         },
-        headline: "La double authentification est activée.".into(),
+        headline: lang.t("La double authentification est activée.").into(),
         codes,
     };
     Ok(with_device(
@@ -647,9 +691,11 @@ pub async fn api_signin(
     };
     if user.totp_secret_sealed.is_none() {
         return Err(Error::Forbidden(
-            "ce compte n'a pas encore de double authentification : connectez-vous une première \
-             fois avec le navigateur pour l'activer"
-                .into(),
+            n_(
+                "ce compte n'a pas encore de double authentification : connectez-vous une \
+                première fois avec le navigateur pour l'activer",
+            )
+            .into(),
         ));
     }
     let how = match check_second_factor(&state, &user, &body.code, &client).await? {
