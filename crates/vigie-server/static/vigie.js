@@ -2,16 +2,26 @@
 // left; this script updates it every 30 seconds. No inline script anywhere (strict CSP).
 "use strict";
 (function () {
-  function plural(n, one, many) { return n + " " + (n > 1 ? many : one); }
+  // The page's language (<html lang>) chooses the words; French is the default, as on the server.
+  var english = document.documentElement.lang === "en";
+  var words = english
+    ? { day: ["day", "days"], hour: ["hour", "hours"], minute: ["minute", "minutes"],
+        left: function (d, w) { return "due " + w + " (Paris time), " + d + " left"; },
+        late: function (d, w) { return "due " + w + " (Paris time), OVERDUE by " + d; } }
+    : { day: ["jour", "jours"], hour: ["heure", "heures"], minute: ["minute", "minutes"],
+        left: function (d, w) { return "il reste " + d + " (échéance : " + w + ")"; },
+        late: function (d, w) { return "DÉPASSÉ de " + d + " (échéance : " + w + ")"; } };
+  // French puts 0 and 1 in the singular, English only 1.
+  function plural(n, forms) { return n + " " + ((english ? n === 1 : n <= 1) ? forms[0] : forms[1]); }
   function describe(ms) {
     var minutes = Math.floor(Math.abs(ms) / 60000);
     var days = Math.floor(minutes / 1440);
     var hours = Math.floor((minutes % 1440) / 60);
     var mins = minutes % 60;
     var parts = [];
-    if (days) parts.push(plural(days, "jour", "jours"));
-    if (hours) parts.push(plural(hours, "heure", "heures"));
-    if (!days) parts.push(plural(mins, "minute", "minutes"));
+    if (days) parts.push(plural(days, words.day));
+    if (hours) parts.push(plural(hours, words.hour));
+    if (!days) parts.push(plural(mins, words.minute));
     return parts.join(" ");
   }
   function update() {
@@ -22,12 +32,12 @@
       var left = due - now;
       var span = el.querySelector(".reste");
       if (!span) return;
-      var when = new Date(due).toLocaleString("fr-FR", { timeZone: "Europe/Paris", dateStyle: "short", timeStyle: "short" });
+      var when = new Date(due).toLocaleString(english ? "en-GB" : "fr-FR", { timeZone: "Europe/Paris", dateStyle: "short", timeStyle: "short" });
       if (left >= 0) {
-        span.textContent = "il reste " + describe(left) + " (échéance : " + when + ")";
+        span.textContent = words.left(describe(left), when);
         el.classList.toggle("proche", left < 24 * 3600 * 1000);
       } else {
-        span.textContent = "DÉPASSÉ de " + describe(left) + " (échéance : " + when + ")";
+        span.textContent = words.late(describe(left), when);
         el.classList.add("depasse");
         el.classList.remove("proche");
       }
@@ -56,6 +66,7 @@
     for (var i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
     return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
+  function english() { return document.documentElement.lang === "en"; }
   function csrf() {
     var field = document.querySelector('input[name="csrf"]');
     return field ? field.value : "";
@@ -69,18 +80,19 @@
     }).then(function (response) {
       if (response.ok) return response.json();
       return response.text().then(function (html) {
-        // The server's French message is in the error page's alert paragraph.
+        // The server's message, in the page's language, is in the error page's alert paragraph.
         var doc = new DOMParser().parseFromString(html, "text/html");
         var alert = doc.querySelector('[role="alert"]');
-        throw new Error(alert ? alert.textContent.trim() : "Erreur " + response.status);
+        throw new Error(alert ? alert.textContent.trim() : (english() ? "Error " : "Erreur ") + response.status);
       });
     });
   }
   function showError(box, error) {
     var p = box.querySelector("[data-cle-erreur]");
     var text = error && error.name === "NotAllowedError"
-      ? "Opération annulée ou délai dépassé : recommencez."
-      : (error && error.message) || "La clé d'accès n'a pas pu être utilisée.";
+      ? (english() ? "Cancelled or timed out: try again." : "Opération annulée ou délai dépassé : recommencez.")
+      : (error && error.message) ||
+        (english() ? "The passkey could not be used." : "La clé d'accès n'a pas pu être utilisée.");
     p.textContent = text;
     p.hidden = false;
   }
