@@ -2181,6 +2181,280 @@ async fn passkey_ceremonies(env: &Env) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The screens in English.
+
+/// The screens in English: chosen by the browser's languages before any choice, then by the
+/// switch at the bottom of every page (a cookie), which only goes back to addresses of this
+/// site and passes the anti-forgery checks like every form; field messages and error pages
+/// follow; the JSON API stays French.
+async fn english_interface(env: &Env) {
+    let english = "<html lang=\"en\">";
+    let french = "<html lang=\"fr\">";
+
+    // Before sign-in, the browser's preferences decide.
+    let (mut b, _, _) = set_up(env).await;
+    let mut visitor = Browser::new(env);
+    let url = format!("{}/connexion", env.base);
+    let page = visitor
+        .send(
+            visitor
+                .http
+                .get(&url)
+                .header("accept-language", "en-GB,en;q=0.9"),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(english), "{}", page.body);
+    assert!(
+        page.shows("E-mail address") && page.shows("Sign in"),
+        "{}",
+        page.body
+    );
+    assert!(!page.shows("Mot de passe"), "{}", page.body);
+    let page = visitor
+        .send(
+            visitor
+                .http
+                .get(&url)
+                .header("accept-language", "fr-FR,fr;q=0.9,en;q=0.5"),
+        )
+        .await;
+    assert!(page.body.contains(french), "{}", page.body);
+    assert!(page.shows("Adresse électronique") && page.shows("Langue de l'interface"));
+    // A wrong password is refused in the page's language.
+    let csrf = page.field("csrf");
+    let refused = visitor
+        .send(
+            visitor
+                .http
+                .post(&url)
+                .header("accept-language", "en")
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("email", "personne@exemple.fr"),
+                    ("mot_de_passe", "faux"),
+                ]),
+        )
+        .await;
+    assert_eq!(refused.status, 401);
+    assert!(
+        refused.shows("Wrong e-mail address or password."),
+        "{}",
+        refused.body
+    );
+
+    // The switch: a cookie like the session's, and back to the page it was sent from.
+    let switched = visitor
+        .post(
+            "/langue",
+            &[("csrf", &csrf), ("langue", "en"), ("retour", "/connexion")],
+        )
+        .await;
+    assert_eq!(switched.status, 303, "{}", switched.body);
+    assert_eq!(switched.location(), "/connexion");
+    let cookie = switched.header("set-cookie");
+    assert!(cookie.starts_with("vigie_langue=en;"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    // The cookie wins over the browser's French preference.
+    let page = visitor
+        .send(
+            visitor
+                .http
+                .get(&url)
+                .header("accept-language", "fr-FR,fr;q=0.9"),
+        )
+        .await;
+    assert!(
+        page.body.contains(english) && page.shows("Sign in"),
+        "{}",
+        page.body
+    );
+    // Only local addresses are followed.
+    for outside in [
+        "//evil.example",
+        "https://evil.example/",
+        "/\\evil.example",
+        "",
+    ] {
+        let sent = visitor
+            .post(
+                "/langue",
+                &[("csrf", &csrf), ("langue", "en"), ("retour", outside)],
+            )
+            .await;
+        assert_eq!(sent.status, 303, "{outside}");
+        assert_eq!(sent.location(), "/", "{outside}");
+    }
+    // Like every form: no token, or another site, and nothing changes.
+    let forged = visitor
+        .post("/langue", &[("langue", "fr"), ("retour", "/connexion")])
+        .await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.header("set-cookie").find("vigie_langue").is_none());
+    visitor.origin = Some("https://evil.example".into());
+    let cross = visitor
+        .post(
+            "/langue",
+            &[("csrf", &csrf), ("langue", "fr"), ("retour", "/")],
+        )
+        .await;
+    visitor.origin = Some(env.base.clone());
+    assert_eq!(cross.status, 403);
+    // An unknown language changes nothing.
+    let odd = visitor
+        .post(
+            "/langue",
+            &[("csrf", &csrf), ("langue", "de"), ("retour", "/connexion")],
+        )
+        .await;
+    assert_eq!(odd.location(), "/connexion");
+    assert!(odd.header("set-cookie").find("vigie_langue").is_none());
+
+    // Signed in: the switch is on every page too.
+    let home = b.get("/").await;
+    assert!(home.body.contains(french) && home.shows("Tableau de bord"));
+    let csrf = home.field("csrf");
+    assert_eq!(home.field("retour"), "/");
+    let switched = b
+        .post(
+            "/langue",
+            &[("csrf", &csrf), ("langue", "en"), ("retour", "/")],
+        )
+        .await;
+    assert_eq!(switched.location(), "/");
+    let home = b.get("/").await;
+    assert!(home.body.contains(english), "{}", home.body);
+    for text in [
+        "<h1>Dashboard</h1>",
+        "Open incidents",
+        "Report an incident",
+        "My account",
+    ] {
+        assert!(home.shows(text), "{text}: {}", home.body);
+    }
+    assert!(home.shows("No mailbox is monitored yet."), "{}", home.body);
+    let mail = b.get("/messagerie").await;
+    assert!(
+        mail.body.contains(english) && mail.shows("<h1>Mail</h1>"),
+        "{}",
+        mail.body
+    );
+    assert!(mail.shows("Add a mailbox"));
+    let list = b.get("/incidents").await;
+    assert!(list.shows("No incident reported."), "{}", list.body);
+    let account = b.get("/compte").await;
+    for text in [
+        "<h1>My account</h1>",
+        "Sign out of all devices",
+        "Administrator",
+    ] {
+        assert!(account.shows(text), "{text}: {}", account.body);
+    }
+    assert_eq!(account.field("retour"), "/compte");
+
+    // Field messages in English; the API keeps answering in French.
+    let refused = b
+        .post(
+            "/contacts",
+            &[("csrf", &csrf), ("role", "inconnu"), ("nom", " ")],
+        )
+        .await;
+    assert_field_errors(
+        &refused,
+        &[
+            "The contact was not saved:",
+            "Choose this contact's role from the list.",
+            "Enter the name of the person or company (200 characters at most).",
+        ],
+    );
+    assert!(!refused.shows("Choisissez le rôle"), "{}", refused.body);
+    let api = b
+        .post_json(
+            "/api/contacts",
+            Some(&csrf),
+            serde_json::json!({"role": "inconnu", "nom": "x", "telephone": "01 02 03 04 05"}),
+        )
+        .await;
+    assert_eq!(api.status, 422);
+    assert!(
+        api.body.contains("Choisissez le rôle de ce contact"),
+        "{}",
+        api.body
+    );
+
+    // An incident: the engine's French (steps, deadlines' names) is marked as French, the
+    // countdown is written in English.
+    let discovered = (chrono::Utc::now() - chrono::Duration::hours(1))
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let declared = b
+        .post(
+            "/incidents/nouveau",
+            &[
+                ("csrf", &csrf),
+                ("playbook", "compromission-messagerie"),
+                ("titre", "Messages disparus"),
+                ("constate_le", &discovered),
+            ],
+        )
+        .await;
+    assert_eq!(declared.status, 303, "{}", declared.body);
+    let incident = b.get(declared.location()).await;
+    for text in [
+        "<h2 id=\"t-delais\">Deadlines</h2>",
+        "(Paris time)",
+        "left",
+        "(PDF, in French)",
+        "Steps, deadlines and the documents to send are written in French",
+    ] {
+        assert!(incident.shows(text), "{text}: {}", incident.body);
+    }
+    assert!(
+        incident
+            .body
+            .contains("<span class=\"libelle\" lang=\"fr\">")
+    );
+    assert!(incident.body.contains("<strong lang=\"fr\">"));
+    // Error pages too.
+    let missing = b.get("/incidents/inexistant").await;
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains(english) && missing.shows("Page not found"),
+        "{}",
+        missing.body
+    );
+    // The incident engine's sentence stays French, and says so.
+    assert!(
+        missing
+            .body
+            .contains("role=\"alert\" lang=\"fr\">Incident introuvable"),
+        "{}",
+        missing.body
+    );
+    let nowhere = b.get("/nulle-part").await;
+    assert_eq!(nowhere.status, 404);
+    assert!(nowhere.shows("Page or item not found"), "{}", nowhere.body);
+    assert_eq!(nowhere.field("retour"), "/nulle-part");
+
+    // And back to French.
+    let back = b
+        .post(
+            "/langue",
+            &[("csrf", &csrf), ("langue", "fr"), ("retour", "/compte")],
+        )
+        .await;
+    assert_eq!(back.location(), "/compte");
+    let account = b.get("/compte").await;
+    assert!(account.body.contains(french) && account.shows("<h1>Mon compte</h1>"));
+}
+
+// ---------------------------------------------------------------------------------------------
 
 macro_rules! on_both_backends {
     ($($scenario:ident),* $(,)?) => {
@@ -2221,4 +2495,5 @@ on_both_backends!(
     provider_across_communes,
     passkey_ceremonies,
     concurrent_guesses,
+    english_interface,
 );
