@@ -2,7 +2,8 @@
 // the way a secretary of a small commune would use it: installation, two-factor enrolment,
 // sign-out and sign-in, the commune's mailbox added and checked (a forwarding rule to an
 // outside address is found), an incident declared from its playbook with its evidence and
-// documents, the account and security-journal pages, and a phone-sized screen.
+// documents, the account and security-journal pages, a phone-sized screen, and the interface
+// in English.
 //
 //   node tests/browser/flow.mjs BASE_URL SETUP_URL ARTIFACT_DIR
 //
@@ -181,7 +182,7 @@ function slug(text) {
  * element or event-handler attribute in the DOM, only the app's own script, French page, no
  * console error or CSP violation so far.
  */
-async function checkPage(page, where) {
+async function checkPage(page, where, lang = 'fr') {
   const state = await onSettledPage(page, () => page.evaluate(() => {
     const handlers = [];
     for (const el of document.querySelectorAll('*')) {
@@ -205,7 +206,7 @@ async function checkPage(page, where) {
   assert.equal(state.injectedImages, 0, `${where} : une balise <img src=x> injectée est dans la page`);
   assert.equal(state.svgs, 0, `${where} : une balise <svg> injectée est dans la page`);
   assert.deepEqual(state.scripts, ['/static/vigie.js'], `${where} : seuls les scripts du site sont attendus`);
-  assert.equal(state.lang, 'fr', `${where} : <html lang="fr"> attendu`);
+  assert.equal(state.lang, lang, `${where} : <html lang="${lang}"> attendu`);
   assert.match(state.title, / — Vigie$/, `${where} : titre de page`);
   assertNoBrowserErrors(where);
 }
@@ -263,7 +264,7 @@ async function visit(page, url, { status = 200, name }) {
  * Clicks a submit button and waits for the page it leads to. Returns the final response and the
  * chain of redirects before it (a form that worked answers 303 then the next page).
  */
-async function submit(page, button, { status = 200, expectRedirect = false, name } = {}) {
+async function submit(page, button, { status = 200, expectRedirect = false, name, lang = 'fr' } = {}) {
   if (status >= 400) watch.expectedStatuses.add(status);
   const [response] = await Promise.all([
     page.waitForNavigation({ timeout: NAV_TIMEOUT, waitUntil: 'load' }),
@@ -278,7 +279,7 @@ async function submit(page, button, { status = 200, expectRedirect = false, name
     assert.equal(first.status(), 303, `${redirected.url()} : redirection 303 attendue après le formulaire`);
   }
   assert.equal(response.status(), status, `${page.url()} : statut HTTP après l'envoi du formulaire`);
-  await checkPage(page, page.url());
+  await checkPage(page, page.url(), lang);
   watch.expectedStatuses.clear();
   if (name) await shot(page, name);
   return response;
@@ -423,6 +424,7 @@ async function main() {
     await accountSteps(page, ctx);
     await passkeySteps(page, ctx);
     await phoneSteps(page, ctx);
+    await languageSteps(page);
 
     await step(page, 'Aucune erreur du navigateur sur tout le parcours', async () => {
       assertNoBrowserErrors('fin du parcours');
@@ -1099,6 +1101,25 @@ async function phoneSteps(page, ctx) {
       await shot(page, name);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+}
+
+// 9. The footer's language switch: the dashboard in English, then back to French.
+async function languageSteps(page) {
+  await step(page, 'Interface en anglais (sélecteur de langue du pied de page), puis retour', async () => {
+    await page.goto(`${BASE_URL}/`, { timeout: NAV_TIMEOUT });
+    await page.getByLabel("Langue de l'interface").selectOption('en');
+    await submit(page, page.getByRole('button', { name: 'Changer de langue' }), { expectRedirect: true, lang: 'en' });
+    assert.equal(await pathOf(page), '/');
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Mail' }).waitFor();
+    await checkPage(page, '/ (en)', 'en');
+    await shot(page, 'tableau-de-bord-anglais');
+    await page.getByLabel('Interface language').selectOption('fr');
+    await submit(page, page.getByRole('button', { name: 'Change language' }), { expectRedirect: true });
+    await page.getByRole('heading', { name: 'Tableau de bord', level: 1 }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
   });
 }
 
