@@ -31,8 +31,8 @@ pub mod security;
 pub mod state;
 
 use std::net::SocketAddr;
-
 use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -372,10 +372,6 @@ fn release_large_allocations() {
     }
 }
 
-/// Starts the server over an open store (tests share one PostgreSQL database this way).
-pub async fn start_with_store(config: Config, store: Store) -> Result<Running, Error> {
-    release_large_allocations();
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| Error::io(&config.data_dir, e))?;
 /// Opens the blob store the configuration names. An S3 bucket is contacted now, so a wrong
 /// address or key stops the start with a message instead of failing the first evidence upload.
 async fn open_blobs(config: &Config) -> Result<SharedBlobStore, Error> {
@@ -395,6 +391,10 @@ async fn open_blobs(config: &Config) -> Result<SharedBlobStore, Error> {
     }
 }
 
+/// Starts the server over an open store (tests share one PostgreSQL database this way).
+pub async fn start_with_store(config: Config, store: Store) -> Result<Running, Error> {
+    release_large_allocations();
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| Error::io(&config.data_dir, e))?;
     let blobs = open_blobs(&config).await?;
     let key = match &config.secret_key_base64 {
         Some(text) => ServerKey::from_base64(text)?,

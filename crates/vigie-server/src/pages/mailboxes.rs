@@ -597,11 +597,12 @@ pub async fn report(
     let blobs = state.blobs().clone();
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, Error> {
         let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut blobs.open(&sha)?, &mut buf)
-            .map_err(|source| Error::Io {
+        std::io::Read::read_to_end(&mut blobs.open(&sha)?, &mut buf).map_err(|source| {
+            Error::Io {
                 path: blobs.describe(),
                 source,
-            })?;
+            }
+        })?;
         Ok(buf)
     })
     .await

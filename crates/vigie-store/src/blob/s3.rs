@@ -113,10 +113,15 @@ impl S3Location {
     /// message (bucket names are 3–63 lowercase letters, digits, dots and dashes) and prefixes
     /// with `..` or empty segments.
     pub fn parse(url: &str) -> Result<S3Location, Error> {
+        // Keys pasted into the URL by mistake are masked in the message.
+        let shown = match (url.strip_prefix("s3://"), url.rfind('@')) {
+            (Some(_), Some(at)) => format!("s3://***{}", url.get(at..).unwrap_or_default()),
+            _ => url.to_string(),
+        };
         let invalid = |why: &str| {
             Error::invalid(
                 "adresse de stockage S3",
-                format!("{url:?} : {why} (forme attendue : s3://seau ou s3://seau/dossier)"),
+                format!("{shown:?} : {why} (forme attendue : s3://seau ou s3://seau/dossier)"),
             )
         };
         let rest = url
@@ -611,6 +616,7 @@ mod tests {
         ] {
             let e = S3Location::parse(bad).expect_err(bad);
             assert!(e.to_string().contains("s3://seau"), "{bad}: {e}");
+            assert!(!e.to_string().contains("secret"), "{bad}: {e}");
         }
     }
 
