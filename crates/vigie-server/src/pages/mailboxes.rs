@@ -432,13 +432,11 @@ pub async fn list(State(state): State<AppState>, who: SignedIn) -> Result<Respon
     let store = state.store();
     let mailboxes = store.mailboxes(who.org()).await?;
     let checks = store.latest_mailbox_checks(who.org()).await?;
+    let jobs = store.pending_jobs(who.org(), JobKind::MailboxAudit).await?;
     let mut lines = Vec::with_capacity(mailboxes.len());
     for m in &mailboxes {
         let check = checks.iter().find(|c| c.mailbox_id == m.id);
-        let pending = store
-            .pending_job(who.org(), JobKind::MailboxAudit, &m.id)
-            .await?
-            .is_some();
+        let pending = jobs.contains_key(&m.id);
         lines.push(MailboxLine {
             id: m.id.clone(),
             label: m.label.clone(),
@@ -671,13 +669,11 @@ pub async fn api_list(
 ) -> Result<Json<serde_json::Value>, Error> {
     let store = state.store();
     let checks = store.latest_mailbox_checks(who.org()).await?;
+    let jobs = store.pending_jobs(who.org(), JobKind::MailboxAudit).await?;
     let mut out = Vec::new();
     for m in store.mailboxes(who.org()).await? {
-        let job = store
-            .pending_job(who.org(), JobKind::MailboxAudit, &m.id)
-            .await?;
         let check = checks.iter().find(|c| c.mailbox_id == m.id);
-        out.push(mailbox_json(&m, check, job.as_ref()));
+        out.push(mailbox_json(&m, check, jobs.get(&m.id)));
     }
     Ok(Json(serde_json::json!({
         "schema": "vigie.mailboxes.v1",
