@@ -8,7 +8,8 @@
 //!   codes, throttling, server-side sessions, the extractors that say who is asking;
 //! * [`security`]: anti-forgery checks, security headers (strict CSP without inline script),
 //!   error rendering;
-//! * [`pages`]: the French screens (askama templates) and the JSON API under `/api/`
+//! * [`pages`]: the screens, French first and English available ([`i18n`]; askama templates),
+//!   and the JSON API under `/api/`
 //!   (described by `/api/openapi.json`);
 //! * [`keys`]: the server key that seals secrets the server must read back (TOTP secrets,
 //!   mailbox passwords);

@@ -102,6 +102,15 @@ impl Lang {
         }
     }
 
+    /// The colon between a label and its value: French puts a space before it, English does
+    /// not.
+    pub fn colon(&self) -> &'static str {
+        match self {
+            Lang::Fr => " : ",
+            Lang::En => ": ",
+        }
+    }
+
     /// The translation of a French text known only at run time (a message chosen elsewhere and
     /// marked with [`n_`]), or `None` when there is none (French page, or a text the catalogue
     /// does not have, such as a library's message): the caller then shows the French text

@@ -458,3 +458,23 @@ fn only_local_paths_are_followed_after_switching() {
         assert_eq!(local_path(outside), "/", "{outside:?}");
     }
 }
+
+#[test]
+fn a_label_and_its_value_are_punctuated_the_way_each_language_does() {
+    assert_eq!(
+        format!("Notification{}J+3", Lang::Fr.colon()),
+        "Notification : J+3"
+    );
+    assert_eq!(
+        format!("Notification{}J+3", Lang::En.colon()),
+        "Notification: J+3"
+    );
+    // No template writes the French spacing by hand between two values.
+    for (path, text) in templates() {
+        assert!(
+            !text.contains("</span> : <span") && !text.contains("</a> : <span"),
+            "{}: use chrome.colon()",
+            path.display()
+        );
+    }
+}

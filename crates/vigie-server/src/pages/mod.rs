@@ -108,6 +108,11 @@ impl Chrome {
         self.lang.t(fr)
     }
 
+    /// See [`Lang::colon`].
+    pub fn colon(&self) -> &'static str {
+        self.lang.colon()
+    }
+
     /// See [`Lang::tn`]; takes any integer the templates hold.
     pub fn tn(&self, n: impl Count, one: &'static str, many: &'static str) -> String {
         self.lang.tn(n.count(), one, many)
