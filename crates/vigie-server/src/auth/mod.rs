@@ -250,23 +250,20 @@ impl FromRequestParts<AppState> for SignedIn {
         // the commune's security journal, which its administrators read.
         if membership.role == Role::Prestataire {
             let client = ClientInfo::from_request_parts(parts, state).await?;
-            state
-                .store()
-                .record_security_event(
-                    &membership.org_id,
-                    &NewSecurityEvent {
-                        user_id: Some(user.id.clone()),
-                        actor: user.display_name.clone(),
-                        kind: "acces_prestataire".into(),
-                        detail: format!(
-                            "Accès du prestataire : {} {}",
-                            parts.method,
-                            parts.uri.path()
-                        ),
-                        ip: client.ip,
-                    },
-                )
-                .await?;
+            let detail = format!(
+                "Accès du prestataire : {} {}",
+                parts.method,
+                parts.uri.path()
+            );
+            record_org_event(
+                state,
+                &membership.org_id,
+                &user,
+                "acces_prestataire",
+                detail,
+                &client,
+            )
+            .await?;
         }
         // Sliding expiry, written at most once a minute to spare the database.
         let now = Utc::now();
@@ -346,20 +343,33 @@ pub async fn record_event(
     client: &ClientInfo,
 ) -> Result<(), Error> {
     for m in state.store().memberships(&user.id).await? {
-        state
-            .store()
-            .record_security_event(
-                &m.org_id,
-                &NewSecurityEvent {
-                    user_id: Some(user.id.clone()),
-                    actor: user.display_name.clone(),
-                    kind: kind.to_string(),
-                    detail: detail.clone(),
-                    ip: client.ip.clone(),
-                },
-            )
-            .await?;
+        record_org_event(state, &m.org_id, user, kind, detail.clone(), client).await?;
     }
+    Ok(())
+}
+
+/// Writes an event, done by `user` from `client`, to the security journal of `org`.
+pub async fn record_org_event(
+    state: &AppState,
+    org: &OrgId,
+    user: &UserRecord,
+    kind: &str,
+    detail: String,
+    client: &ClientInfo,
+) -> Result<(), Error> {
+    state
+        .store()
+        .record_security_event(
+            org,
+            &NewSecurityEvent {
+                user_id: Some(user.id.clone()),
+                actor: user.display_name.clone(),
+                kind: kind.to_owned(),
+                detail,
+                ip: client.ip.clone(),
+            },
+        )
+        .await?;
     Ok(())
 }
 

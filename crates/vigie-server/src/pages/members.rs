@@ -12,11 +12,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
-use vigie_store::{InvitationRecord, NewInvitation, NewSecurityEvent, Role, SessionStage};
+use vigie_store::{InvitationRecord, NewInvitation, Role, SessionStage};
 
 use super::setup::{check_chosen_password, to_enrolment};
 use super::{Chrome, FieldErrors, render, render_status, role_label, see_other};
-use crate::auth::{self, AnySession, ClientInfo, SignedIn, password};
+use crate::auth::{self, AnySession, ClientInfo, SignedIn, password, record_org_event};
 use crate::error::Error;
 use crate::i18n::{Lang, n_};
 use crate::security::CsrfToken;
@@ -130,20 +130,7 @@ async fn journal(
     detail: String,
     client: &ClientInfo,
 ) -> Result<(), Error> {
-    state
-        .store()
-        .record_security_event(
-            who.org(),
-            &NewSecurityEvent {
-                user_id: Some(who.user.id.clone()),
-                actor: who.user.display_name.clone(),
-                kind: kind.into(),
-                detail,
-                ip: client.ip.clone(),
-            },
-        )
-        .await?;
-    Ok(())
+    record_org_event(state, who.org(), &who.user, kind, detail, client).await
 }
 
 /// `GET /membres`
@@ -608,23 +595,20 @@ pub async fn join(
         }
         Err(e) => return Err(e.into()),
     };
-    state
-        .store()
-        .record_security_event(
-            &invitation.org_id,
-            &NewSecurityEvent {
-                user_id: Some(who.user.id.clone()),
-                actor: who.user.display_name.clone(),
-                kind: "invitation_acceptee".into(),
-                detail: format!(
-                    "{} a rejoint l'organisation comme {} (compte existant)",
-                    who.user.display_name,
-                    invitation.role.label()
-                ),
-                ip: client.ip.clone(),
-            },
-        )
-        .await?;
+    let detail = format!(
+        "{} a rejoint l'organisation comme {} (compte existant)",
+        who.user.display_name,
+        invitation.role.label()
+    );
+    record_org_event(
+        &state,
+        &invitation.org_id,
+        &who.user,
+        "invitation_acceptee",
+        detail,
+        &client,
+    )
+    .await?;
     state
         .store()
         .switch_session_org(&who.session.id_hash, &who.user.id, &invitation.org_id)

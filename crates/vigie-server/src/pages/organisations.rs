@@ -9,10 +9,10 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
-use vigie_store::{NewSecurityEvent, OrgId, Role, SeverityCounts};
+use vigie_store::{OrgId, Role, SeverityCounts};
 
 use super::{Chrome, render, see_other};
-use crate::auth::{ClientInfo, SignedIn};
+use crate::auth::{ClientInfo, SignedIn, record_org_event};
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -91,20 +91,15 @@ pub async fn overview(
         let mailboxes = state.store().mailboxes(&m.org_id).await?.len();
         if m.role == Role::Prestataire && m.org_id != who.membership.org_id {
             // The current organisation's visit is already logged by the extractor.
-            state
-                .store()
-                .record_security_event(
-                    &m.org_id,
-                    &NewSecurityEvent {
-                        user_id: Some(who.user.id.clone()),
-                        actor: who.user.display_name.clone(),
-                        kind: "acces_prestataire".into(),
-                        detail: "Accès du prestataire : vue d'ensemble (incidents et constats)"
-                            .into(),
-                        ip: client.ip.clone(),
-                    },
-                )
-                .await?;
+            record_org_event(
+                &state,
+                &m.org_id,
+                &who.user,
+                "acces_prestataire",
+                "Accès du prestataire : vue d'ensemble (incidents et constats)".into(),
+                &client,
+            )
+            .await?;
         }
         orgs.push(OrgLine {
             id: m.org_id.as_str().to_owned(),
