@@ -63,6 +63,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of those e-mails.
     pub smtp_from: String,
+    /// Reverse proxies whose `X-Forwarded-For` header is believed (nginx, Traefik… in front
+    /// of the server); empty: the peer's address is the client's, whatever the headers say.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How to reach the S3 service when `blobs` is an `s3://` bucket (from the `AWS_*`
     /// variables; the secret key is masked in `{:?}`).
     pub s3: vigie_store::S3Options,
@@ -104,6 +107,7 @@ struct FileConfig {
     recheck_hours: Option<i64>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// The default listening address.
@@ -119,7 +123,7 @@ impl Config {
                     detail: format!(
                         "{} : {} — les clés possibles sont listen, data_dir, db, blobs, \
                          public_url, secure_cookies, session_hours, upload_limit_mib, workers, \
-                         recheck_hours, smtp_url, smtp_from",
+                         recheck_hours, smtp_url, smtp_from, trusted_proxies",
                         path.display(),
                         e.message()
                     ),
@@ -187,6 +191,12 @@ impl Config {
                 detail: "recheck_hours doit être compris entre 0 et 8760".into(),
             });
         }
+        let trusted_proxies = file
+            .trusted_proxies
+            .unwrap_or_default()
+            .iter()
+            .map(|text| parse_proxy(text))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Config {
             listen,
             data_dir,
@@ -207,6 +217,7 @@ impl Config {
                 .smtp_from
                 .unwrap_or_else(|| "Vigie <vigie@localhost>".to_string()),
             s3: vigie_store::S3Options::from_env(),
+            trusted_proxies,
         })
     }
 
@@ -214,6 +225,19 @@ impl Config {
     pub fn key_file(&self) -> PathBuf {
         self.data_dir.join("cle-serveur.key")
     }
+}
+
+/// One `trusted_proxies` entry: an address (`127.0.0.1`, `::1`) or a range (`10.0.0.0/8`).
+fn parse_proxy(text: &str) -> Result<ipnet::IpNet, Error> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| Error::Config {
+            detail: format!(
+                "trusted_proxies : « {text} » n'est ni une adresse IP ni une plage \
+                 (exemples : 127.0.0.1, 10.0.0.0/8, ::1)"
+            ),
+        })
 }
 
 /// Where evidence, documents and reports are kept.
@@ -298,6 +322,34 @@ mod tests {
         .map(|e| e.to_string())
         .unwrap_or_default();
         assert!(err.contains("les clés possibles"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("vigie.toml");
+        std::fs::write(
+            &file,
+            "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let c = resolve(Overrides {
+            config_file: Some(file.clone()),
+            ..Overrides::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let shown: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        assert!(resolve(Overrides::default()).is_ok_and(|c| c.trusted_proxies.is_empty()));
+        std::fs::write(&file, "trusted_proxies = [\"nginx\"]\n").unwrap_or_else(|e| panic!("{e}"));
+        let err = resolve(Overrides {
+            config_file: Some(file),
+            ..Overrides::default()
+        })
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(err.contains("« nginx » n'est ni une adresse IP"), "{err}");
     }
 
     #[test]

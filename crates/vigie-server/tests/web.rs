@@ -663,6 +663,38 @@ async fn concurrent_guesses(env: &Env) {
         checked <= 4,
         "only the free allowance is checked: {statuses:?}"
     );
+
+    // Sixteen accounts guessed at once from one address, each request claiming another
+    // address in X-Forwarded-For: no trusted proxy is configured, so the header is not
+    // believed and the per-address allowance (10) still applies.
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let request = client
+            .post(format!("{}/api/session", env.base))
+            .header("origin", env.base.clone())
+            .header("x-forwarded-for", format!("198.51.100.{}", i + 1))
+            .json(&serde_json::json!({
+                "email": format!("inconnu-{i}@exemple.fr"),
+                "mot_de_passe": "devine",
+                "code": "000000",
+            }));
+        tasks.push(tokio::spawn(async move {
+            request
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap_or(0));
+    }
+    let checked = statuses.iter().filter(|&&s| s == 401).count();
+    assert!(
+        checked <= 11 && statuses.iter().filter(|&&s| s == 429).count() >= 5,
+        "a spoofed X-Forwarded-For does not escape the per-address limit: {statuses:?}"
+    );
 }
 
 async fn csrf_origin_and_headers(env: &Env) {

@@ -14,6 +14,8 @@ pub mod recovery;
 pub mod throttle;
 pub mod totp;
 
+use std::net::IpAddr;
+
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, USER_AGENT};
 use axum::http::request::Parts;
@@ -80,23 +82,38 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i6
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}")
 }
 
-/// The client's address as the server saw it, and its User-Agent.
+/// The client's address, and its User-Agent.
 #[derive(Debug, Clone)]
 pub struct ClientInfo {
-    /// Peer address (no proxy header is trusted).
+    /// The client's address: the peer's, or the one a trusted reverse proxy reports (see
+    /// [`client_address`]).
     pub ip: String,
     /// User-Agent, or « inconnu ».
     pub user_agent: String,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+impl FromRequestParts<AppState> for ClientInfo {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
+            .map(|c| c.0.ip());
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let ip = peer
+            .map(|peer| {
+                client_address(peer, &forwarded.join(","), &state.config().trusted_proxies)
+                    .to_string()
+            })
             .unwrap_or_else(|| "inconnue".to_string());
         let user_agent = parts
             .headers
@@ -106,6 +123,31 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
             .to_string();
         Ok(ClientInfo { ip, user_agent })
     }
+}
+
+/// The address a request comes from, for throttling and the journals. The peer's address,
+/// unless the peer is one of the `trusted` reverse proxies: then `X-Forwarded-For` is read from
+/// the right (each proxy appends the address it saw), skipping the trusted proxies, and the
+/// first other address is the client's. Anything a client writes to the left of that is
+/// ignored, and the header of an untrusted peer is never read: nobody escapes the per-address
+/// throttling by sending a header.
+pub fn client_address(peer: IpAddr, forwarded_for: &str, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for entry in forwarded_for.rsplit(',') {
+        let Ok(ip) = entry.trim().parse::<IpAddr>() else {
+            // A malformed entry: what lies to its left cannot be trusted either.
+            break;
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    client
 }
 
 /// Any live session (whatever its stage) with its user.
@@ -398,5 +440,82 @@ mod tests {
         assert_eq!(cookie(&parts, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&parts, CSRF_COOKIE), Some("xyz"));
         assert_eq!(cookie(&parts, "absent"), None);
+    }
+
+    fn nets(list: &[&str]) -> Vec<ipnet::IpNet> {
+        list.iter()
+            .map(|t| t.parse().unwrap_or_else(|e| panic!("{t}: {e}")))
+            .collect()
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn client_address_behind_trusted_proxies() {
+        let proxies = nets(&["127.0.0.1/32", "10.0.0.0/8"]);
+        // Straight from the client: the header is the client's own words, ignored.
+        assert_eq!(
+            client_address(ip("203.0.113.9"), "198.51.100.1", &proxies),
+            ip("203.0.113.9")
+        );
+        // Through nginx on the same machine.
+        assert_eq!(
+            client_address(ip("127.0.0.1"), "203.0.113.9", &proxies),
+            ip("203.0.113.9")
+        );
+        // Through two proxies; what the client wrote itself (leftmost) is not believed.
+        assert_eq!(
+            client_address(ip("127.0.0.1"), "6.6.6.6, 203.0.113.9, 10.1.2.3", &proxies),
+            ip("203.0.113.9")
+        );
+        // No header, or garbage: the proxy's own address (nothing better is known).
+        assert_eq!(
+            client_address(ip("127.0.0.1"), "", &proxies),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            client_address(ip("127.0.0.1"), "n'importe quoi", &proxies),
+            ip("127.0.0.1")
+        );
+        // Without trusted proxies, nothing is ever read from the header.
+        assert_eq!(
+            client_address(ip("127.0.0.1"), "203.0.113.9", &[]),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            client_address(ip("::1"), "2001:db8::7", &nets(&["::1/128"])),
+            ip("2001:db8::7")
+        );
+    }
+
+    proptest::proptest! {
+        /// A client that is not a trusted proxy cannot choose its address, whatever it sends.
+        #[test]
+        fn an_untrusted_peer_is_its_own_address(
+            a in proptest::prelude::any::<[u8; 4]>(),
+            header in ".{0,80}",
+        ) {
+            let peer = IpAddr::from(a);
+            let proxies = nets(&["127.0.0.0/8", "10.0.0.0/8"]);
+            proptest::prop_assume!(!proxies.iter().any(|n| n.contains(&peer)));
+            proptest::prop_assert_eq!(client_address(peer, &header, &proxies), peer);
+        }
+
+        /// Behind trusted proxies, the answer is always the peer or an address of the header.
+        #[test]
+        fn behind_proxies_the_answer_comes_from_the_chain(
+            chain in proptest::collection::vec(proptest::prelude::any::<[u8; 4]>(), 0..6),
+        ) {
+            let header = chain
+                .iter()
+                .map(|a| IpAddr::from(*a).to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let peer = ip("127.0.0.1");
+            let got = client_address(peer, &header, &nets(&["127.0.0.0/8"]));
+            proptest::prop_assert!(got == peer || chain.iter().any(|a| IpAddr::from(*a) == got));
+        }
     }
 }
