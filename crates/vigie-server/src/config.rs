@@ -305,7 +305,7 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let c = resolve(Overrides {
-            config_file: Some(file.clone()),
+            config_file: Some(file),
             listen: Some("127.0.0.1:9001".into()),
             ..Overrides::default()
         })
@@ -313,43 +313,33 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:9001");
         assert_eq!(c.db, "postgres://v@h/v");
         assert_eq!(c.public_url.as_deref(), Some("https://v.fr"));
-        std::fs::write(&file, "ecoute = \"x\"\n").unwrap_or_else(|e| panic!("{e}"));
-        let err = resolve(Overrides {
+    }
+
+    /// The configuration from a file holding `text` (and nothing else set).
+    fn resolve_file(text: &str) -> Result<Config, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let file = dir.path().join("vigie.toml");
+        std::fs::write(&file, text).map_err(|e| e.to_string())?;
+        resolve(Overrides {
             config_file: Some(file),
             ..Overrides::default()
         })
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-        assert!(err.contains("les clés possibles"), "{err}");
+        .map_err(|e| e.to_string())
     }
 
     #[test]
     fn trusted_proxies_are_addresses_or_ranges() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let file = dir.path().join("vigie.toml");
-        std::fs::write(
-            &file,
-            "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]\n",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let c = resolve(Overrides {
-            config_file: Some(file.clone()),
-            ..Overrides::default()
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
+        let c = resolve_file("trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]\n")
+            .unwrap_or_else(|e| panic!("{e}"));
         let shown: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
         assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
         assert!(resolve(Overrides::default()).is_ok_and(|c| c.trusted_proxies.is_empty()));
-        std::fs::write(&file, "trusted_proxies = [\"nginx\"]\n").unwrap_or_else(|e| panic!("{e}"));
-        let err = resolve(Overrides {
-            config_file: Some(file),
-            ..Overrides::default()
-        })
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+        let err = resolve_file("trusted_proxies = [\"nginx\"]\n")
+            .err()
+            .unwrap_or_default();
         assert!(err.contains("« nginx » n'est ni une adresse IP"), "{err}");
+        let err = resolve_file("ecoute = \"x\"\n").err().unwrap_or_default();
+        assert!(err.contains("les clés possibles"), "{err}");
     }
 
     #[test]

@@ -629,12 +629,33 @@ async fn throttling(env: &Env) {
     assert!(unknown.shows("Adresse électronique ou mot de passe incorrect"));
 }
 
+/// Sends the requests all at once and returns their statuses (0: no answer).
+async fn statuses_of_simultaneous(requests: Vec<reqwest::RequestBuilder>) -> Vec<u16> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|request| {
+            tokio::spawn(async move {
+                request
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0)
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap_or(0));
+    }
+    statuses
+}
+
 /// Wrong passwords sent all at once: only the free allowance is checked, the rest are refused
 /// before any hashing (the attempt is counted first, under a database lock).
 async fn concurrent_guesses(env: &Env) {
     let (_b, _secret, _codes) = set_up(env).await;
     let client = reqwest::Client::new();
-    let mut tasks = Vec::new();
+    let mut requests = Vec::new();
     for i in 0..16 {
         let request = client
             .post(format!("{}/api/session", env.base))
@@ -644,18 +665,9 @@ async fn concurrent_guesses(env: &Env) {
                 "mot_de_passe": format!("mauvais-mot-de-passe-{i}"),
                 "code": "000000",
             }));
-        tasks.push(tokio::spawn(async move {
-            request
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .unwrap_or(0)
-        }));
+        requests.push(request);
     }
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.unwrap_or(0));
-    }
+    let statuses = statuses_of_simultaneous(requests).await;
     let checked = statuses.iter().filter(|&&s| s == 401).count();
     let refused = statuses.iter().filter(|&&s| s == 429).count();
     assert_eq!(checked + refused, 16, "{statuses:?}");
@@ -667,7 +679,7 @@ async fn concurrent_guesses(env: &Env) {
     // Sixteen accounts guessed at once from one address, each request claiming another
     // address in X-Forwarded-For: no trusted proxy is configured, so the header is not
     // believed and the per-address allowance (10) still applies.
-    let mut tasks = Vec::new();
+    let mut requests = Vec::new();
     for i in 0..16 {
         let request = client
             .post(format!("{}/api/session", env.base))
@@ -678,18 +690,9 @@ async fn concurrent_guesses(env: &Env) {
                 "mot_de_passe": "devine",
                 "code": "000000",
             }));
-        tasks.push(tokio::spawn(async move {
-            request
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .unwrap_or(0)
-        }));
+        requests.push(request);
     }
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.unwrap_or(0));
-    }
+    let statuses = statuses_of_simultaneous(requests).await;
     let checked = statuses.iter().filter(|&&s| s == 401).count();
     assert!(
         checked <= 11 && statuses.iter().filter(|&&s| s == 429).count() >= 5,

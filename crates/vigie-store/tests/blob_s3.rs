@@ -67,8 +67,15 @@ fn small_and_large_blobs_round_trip_under_their_hash() {
     let store = store(&server, "communes/preuves");
     store.check().unwrap_or_else(|e| panic!("{e}"));
 
-    // One PUT (under the 8 MiB part size), and a multipart upload of three parts (8+8+3 MiB).
-    for (len, seed) in [(0, 1), (11, 2), (300_000, 3), (19 * 1024 * 1024 + 5, 4)] {
+    // One PUT (under the 8 MiB part size); exactly one part (the source ends right after it);
+    // a multipart upload of three parts (8+8+3 MiB).
+    for (len, seed) in [
+        (0, 1),
+        (11, 2),
+        (300_000, 3),
+        (8 * 1024 * 1024, 5),
+        (19 * 1024 * 1024 + 5, 4),
+    ] {
         let bytes = content(len, seed);
         let blob = store
             .put_stream(&mut io::Cursor::new(&bytes))

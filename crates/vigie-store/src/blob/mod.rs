@@ -236,25 +236,8 @@ impl LocalBlobStore {
             Err(e) => return Err(e),
         };
         let path = self.path_of(sha256)?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0_u8; CHUNK];
-        loop {
-            let n = match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Error::io(format!("lecture de {}", path.display()), e)),
-            };
-            hasher.update(buf.get(..n).unwrap_or_default());
-        }
-        let actual = hex(&hasher.finalize());
-        if actual == sha256 {
-            Ok(BlobCheck::Intact)
-        } else {
-            Ok(BlobCheck::Altered {
-                actual_sha256: actual,
-            })
-        }
+        check_content(&mut file, sha256)
+            .map_err(|e| Error::io(format!("lecture de {}", path.display()), e))
     }
 }
 
@@ -280,6 +263,29 @@ impl BlobStore for LocalBlobStore {
     fn describe(&self) -> String {
         self.root.display().to_string()
     }
+}
+
+/// Re-hashes what `reader` yields, streaming, and compares it with the name it is stored under.
+pub(crate) fn check_content(reader: &mut dyn Read, sha256: &str) -> io::Result<BlobCheck> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0_u8; CHUNK];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(buf.get(..n).unwrap_or_default());
+    }
+    let actual = hex(&hasher.finalize());
+    Ok(if actual == sha256 {
+        BlobCheck::Intact
+    } else {
+        BlobCheck::Altered {
+            actual_sha256: actual,
+        }
+    })
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -35,11 +35,12 @@ use futures::StreamExt as _;
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
 use object_store::{
-    BackoffConfig, ClientOptions, ObjectStore, ObjectStoreExt as _, PutPayload, RetryConfig,
+    BackoffConfig, ClientOptions, MultipartUpload, ObjectStore, ObjectStoreExt as _, PutPayload,
+    RetryConfig,
 };
 use sha2::{Digest as _, Sha256};
 
-use super::{BlobCheck, BlobRef, BlobStore, hex, validate_sha256};
+use super::{BlobCheck, BlobRef, BlobStore, check_content, hex, validate_sha256};
 use crate::error::Error;
 
 /// Size of the parts of a multipart upload (S3 wants at least 5 MiB except for the last one).
@@ -345,19 +346,7 @@ impl S3BlobStore {
         let mut size = first.len() as u64;
         let mut part = first;
         loop {
-            let payload = PutPayload::from(std::mem::take(&mut part));
-            let sent = self.run("l'envoi d'une partie", async move {
-                let result = upload.put_part(payload).await;
-                match result {
-                    Ok(()) => Ok(Ok(upload)),
-                    Err(e) => {
-                        // Nothing half-written stays behind.
-                        let _ = upload.abort().await;
-                        Ok(Err(e))
-                    }
-                }
-            })?;
-            upload = sent.map_err(|e| self.storage_error("l'envoi d'une partie", e))?;
+            upload = self.send_part(upload, part)?;
             let (next, eof) = match fill(reader, PART) {
                 Ok(filled) => filled,
                 Err(e) => {
@@ -370,35 +359,45 @@ impl S3BlobStore {
             };
             hasher.update(&next);
             size += next.len() as u64;
-            if !next.is_empty() {
-                part = next;
+            if next.is_empty() {
+                break;
             }
             if eof {
-                if !part.is_empty() {
-                    let payload = PutPayload::from(std::mem::take(&mut part));
-                    let sent = self.run("l'envoi de la dernière partie", async move {
-                        match upload.put_part(payload).await {
-                            Ok(()) => Ok(Ok(upload)),
-                            Err(e) => {
-                                let _ = upload.abort().await;
-                                Ok(Err(e))
-                            }
-                        }
-                    })?;
-                    upload = sent.map_err(|e| self.storage_error("l'envoi d'une partie", e))?;
-                }
-                self.run("la fin de l'envoi", async move {
-                    match upload.complete().await {
-                        Ok(_) => Ok(()),
-                        Err(e) => {
-                            let _ = upload.abort().await;
-                            Err(e)
-                        }
-                    }
-                })?;
-                return Ok((tmp, size));
+                upload = self.send_part(upload, next)?;
+                break;
             }
+            part = next;
         }
+        self.run("la fin de l'envoi", async move {
+            match upload.complete().await {
+                Ok(_) => Ok(()),
+                Err(e) => {
+                    let _ = upload.abort().await;
+                    Err(e)
+                }
+            }
+        })?;
+        Ok((tmp, size))
+    }
+
+    /// Sends one part of a multipart upload; on failure the upload is aborted, so nothing
+    /// half-written stays behind.
+    fn send_part(
+        &self,
+        mut upload: Box<dyn MultipartUpload>,
+        bytes: Vec<u8>,
+    ) -> Result<Box<dyn MultipartUpload>, Error> {
+        let payload = PutPayload::from(bytes);
+        let sent = self.run("l'envoi d'une partie", async move {
+            match upload.put_part(payload).await {
+                Ok(()) => Ok(Ok(upload)),
+                Err(e) => {
+                    let _ = upload.abort().await;
+                    Ok(Err(e))
+                }
+            }
+        })?;
+        sent.map_err(|e| self.storage_error("l'envoi d'une partie", e))
     }
 
     fn delete_quietly(&self, key: ObjectPath) {
@@ -486,30 +485,10 @@ impl BlobStore for S3BlobStore {
             Err(Error::NotFound { .. }) => return Ok(BlobCheck::Missing),
             Err(e) => return Err(e),
         };
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0_u8; super::CHUNK];
-        loop {
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(Error::ObjectStorage {
-                        location: self.location.to_string(),
-                        context: "la relecture du fichier".into(),
-                        detail: e.to_string(),
-                    });
-                }
-            };
-            hasher.update(buf.get(..n).unwrap_or_default());
-        }
-        let actual = hex(&hasher.finalize());
-        Ok(if actual == sha256 {
-            BlobCheck::Intact
-        } else {
-            BlobCheck::Altered {
-                actual_sha256: actual,
-            }
+        check_content(&mut reader, sha256).map_err(|e| Error::ObjectStorage {
+            location: self.location.to_string(),
+            context: "la relecture du fichier".into(),
+            detail: e.to_string(),
         })
     }
 
