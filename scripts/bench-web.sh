@@ -17,8 +17,12 @@
 #                   response: status 200 and its <h1>), fresh organisation without data
 #   dashboard, N incidents  the same after declaring BENCH_INCIDENTS (10) open incidents through the API
 #   sign-in         POST /connexion with the right e-mail and password (the password step:
-#                   Argon2id 19 MiB, t=2), every response checked to be the 303 to
-#                   /connexion/code (not a 429, not the form again)
+#                   Argon2id 19 MiB, t=2) of BENCH_ACCOUNTS (64) agents created by invitation,
+#                   each request another agent and another client address (X-Forwarded-For,
+#                   the server trusting 127.0.0.1 as its reverse proxy), as a provider's server
+#                   sees many communes sign in; every response checked to be the 303 to the
+#                   next step (not a 429, not the form again). One account signed in 64 times at
+#                   once from one address would be throttled, by design.
 # and prints a Markdown table: requests per second, 50th and 99th percentile latency, responses
 # >= 400 (wrk's "non-2xx or 3xx"), responses that were not the expected one, socket errors, and
 # where the CPU went during the measurement (vigie, PostgreSQL, wrk, everything else on the
@@ -30,6 +34,7 @@
 # is given, and stops every server it started and removes its files whatever happens.
 #
 # Knobs: BENCH_SECONDS (15), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_INCIDENTS (10),
+# BENCH_ACCOUNTS (64),
 # VIGIE_BIN. wrk's timeout is 30 s, so that a slow sign-in is measured, not dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +45,7 @@ seconds=${BENCH_SECONDS:-15}
 connections=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
 incidents=${BENCH_INCIDENTS:-10}
+accounts=${BENCH_ACCOUNTS:-64}
 lua=$root/scripts/bench-web/check.lua
 
 fail() { echo "bench-web: $*" >&2; exit 1; }
@@ -163,7 +169,8 @@ expect_status() { # got wanted what
   [ "$1" = "$2" ] || fail "$3: HTTP $1 instead of $2 (see $(ls -t "$work"/*.head | head -n 1))"
 }
 
-email=secretariat@mairie-banc-essai.fr
+domain=mairie-banc-essai.fr
+email=secretariat@$domain
 email_form=secretariat%40mairie-banc-essai.fr
 pass=Brume-Quartz-Falaise-73
 
@@ -198,6 +205,31 @@ sign_up() {
   token=$(field dashboard csrf)
 }
 
+# Creates $accounts agents, agent-1 … agent-N@$domain, as an administrator would: an invitation
+# each (POST /membres/inviter, the one-time link read from the page), accepted with a name and
+# the password (GET then POST /invitation). They have no second factor yet: their password step
+# leads to the enrolment page.
+create_accounts() {
+  local base=$1 i st link
+  for i in $(seq 1 "$accounts"); do
+    st=$(http invite -H "Cookie: vigie_session=$session" -H "Origin: $base" \
+      --data-urlencode "csrf=$token" --data-urlencode "nom=Agent $i" \
+      --data-urlencode "email=agent-$i@$domain" --data-urlencode "role=agent" "$base/membres/inviter")
+    expect_status "$st" 200 "POST /membres/inviter"
+    link=$(grep -o 'data-testid="lien-invitation">[^<]*' "$work/invite.body" | sed 's/.*>//; s/&amp;/\&/g')
+    [ -n "$link" ] || fail "no invitation link on the members page"
+    st=$(http invited "$link")
+    expect_status "$st" 200 "GET /invitation"
+    local cookie
+    cookie=$(set_cookie invited vigie_csrf)
+    st=$(http accept -H "Cookie: vigie_csrf=$cookie" -H "Origin: $base" \
+      --data-urlencode "csrf=$(field invited csrf)" --data-urlencode "jeton=$(field invited jeton)" \
+      --data-urlencode "nom=Agent $i" --data-urlencode "mot_de_passe=$pass" \
+      --data-urlencode "confirmation=$pass" "$base/invitation")
+    expect_status "$st" 303 "POST /invitation"
+  done
+}
+
 # Declares $incidents open incidents through the API, discovered 1 to N×3 hours ago (their
 # 72-hour deadlines running), over the five playbooks.
 declare_incidents() {
@@ -221,7 +253,7 @@ start_server() {
   : >"$log" # exists before the background server opens it
   (
     unset VIGIE_DB VIGIE_BLOBS VIGIE_CONFIG VIGIE_PUBLIC_URL VIGIE_SECRET_KEY VIGIE_LISTEN VIGIE_DATA_DIR
-    exec "$vigie" serve --listen 127.0.0.1:0 --data-dir "$data" "$@"
+    exec "$vigie" serve --listen 127.0.0.1:0 --data-dir "$data" --config "$work/vigie.toml" "$@"
   ) >"$log" 2>&1 &
   serve_pid=$!
   base=""
@@ -295,6 +327,9 @@ statements() {
 # --- Measurements ---------------------------------------------------------------------------
 results=$work/results.tsv
 : >"$results"
+# wrk connects from 127.0.0.1, taken for the reverse proxy in front of the server: the sign-in
+# measurement gives each request its client address in X-Forwarded-For.
+printf 'trusted_proxies = ["127.0.0.1"]\n' >"$work/vigie.toml"
 
 # measure BACKEND LABEL URL [VAR=VALUE…]: one wrk run with scripts/bench-web/check.lua.
 measure() {
@@ -365,13 +400,22 @@ run_backend() {
   measure "$backend" "dashboard, $incidents incidents" "$base/" BENCH_COOKIE="vigie_session=$session" \
     BENCH_CONTAINS="Banc essai 01<"
 
+  create_accounts "$base"
+  local agent_body="csrf=$csrf_cookie&email=agent-1%40$domain&mot_de_passe=$pass" agent_location
+  st=$(http agent -H "Cookie: vigie_csrf=$csrf_cookie" -H "Origin: $base" \
+    -H "X-Forwarded-For: 203.0.113.200" --data "$agent_body" "$base/connexion")
+  expect_status "$st" 303 "POST /connexion (agent-1)"
+  agent_location=$(sed -n 's/^[Ll]ocation: \([^\r]*\).*/\1/p' "$work/agent.head" | tr -d '\r')
+  case $agent_location in /connexion/*) ;; *) fail "POST /connexion (agent-1) leads to '$agent_location'" ;; esac
+  echo "$accounts accounts created by invitation; their password step leads to $agent_location"
   if [ -n "$pg_dir" ]; then
     statements "POST /connexion" -H "Cookie: vigie_csrf=$csrf_cookie" -H "Origin: $base" \
-      --data "$signin_body" "$base/connexion"
+      -H "X-Forwarded-For: 203.0.113.201" --data "$agent_body" "$base/connexion"
   fi
-  measure "$backend" "sign-in (password step)" "$base/connexion" BENCH_METHOD=POST \
-    BENCH_BODY="$signin_body" BENCH_COOKIE="vigie_csrf=$csrf_cookie" BENCH_ORIGIN="$base" \
-    BENCH_EXPECT=303 BENCH_LOCATION=/connexion/code
+  measure "$backend" "sign-in (password step), $accounts accounts" "$base/connexion" BENCH_METHOD=POST \
+    BENCH_COOKIE="vigie_csrf=$csrf_cookie" BENCH_ORIGIN="$base" BENCH_SIGNIN_ACCOUNTS="$accounts" \
+    BENCH_DOMAIN="$domain" BENCH_PASSWORD="$pass" BENCH_CSRF="$csrf_cookie" BENCH_THREADS="$threads" \
+    BENCH_EXPECT=303 BENCH_LOCATION="$agent_location"
   stop_server
 }
 

@@ -9,6 +9,8 @@
 --   BENCH_EXPECT     the expected status (200, 303…)
 --   BENCH_LOCATION   when set, the expected Location header (a redirect's target)
 --   BENCH_CONTAINS   when set, a string the body must contain (the page is the right one)
+--   BENCH_SIGNIN_ACCOUNTS, BENCH_DOMAIN, BENCH_PASSWORD, BENCH_CSRF, BENCH_THREADS
+--                    sign-in of many accounts from many addresses (see below)
 --
 -- A response is "unexpected" when its status, Location or body is not the expected one. At the
 -- end, the result line gives requests per second, the 50th and 99th percentile latencies, the
@@ -28,6 +30,18 @@ local origin = os.getenv("BENCH_ORIGIN")
 if origin and origin ~= "" then wrk.headers["Origin"] = origin end
 wrk.headers["User-Agent"] = "wrk (scripts/bench-web.sh)"
 
+-- Sign-in as many people at once (BENCH_SIGNIN_ACCOUNTS > 0): each request signs in another of the
+-- accounts agent-1 … agent-N@BENCH_DOMAIN (password BENCH_PASSWORD, anti-forgery field
+-- BENCH_CSRF) and claims another client address in X-Forwarded-For (the server trusts
+-- 127.0.0.1 as its reverse proxy), as a provider's server sees the communes' agents arrive.
+-- Each wrk thread walks its own share of the accounts, so an account is rarely signed in twice
+-- at the same moment (the throttling allows three attempts in flight per account).
+local accounts = tonumber(os.getenv("BENCH_SIGNIN_ACCOUNTS") or "0")
+local domain = os.getenv("BENCH_DOMAIN") or ""
+local password = os.getenv("BENCH_PASSWORD") or ""
+local csrf = os.getenv("BENCH_CSRF") or ""
+local thread_count = tonumber(os.getenv("BENCH_THREADS") or "1")
+
 local expect = tonumber(os.getenv("BENCH_EXPECT") or "200")
 local location = os.getenv("BENCH_LOCATION")
 if location == "" then location = nil end
@@ -38,6 +52,7 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("thread_index", #threads - 1)
 end
 
 function init(args)
@@ -45,6 +60,23 @@ function init(args)
   statuses = {}
   unexpected = 0
   sample = ""
+  sent = 0
+end
+
+if accounts > 0 then
+  function request()
+    -- Thread k signs in accounts k+1, k+1+T, k+1+2T… in turn.
+    local per_thread = math.max(1, math.floor(accounts / thread_count))
+    local n = thread_index + 1 + thread_count * (sent % per_thread)
+    sent = sent + 1
+    local headers = {}
+    for k, v in pairs(wrk.headers) do headers[k] = v end
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    headers["X-Forwarded-For"] = "203.0." .. (113 + math.floor(n / 250)) .. "." .. (1 + n % 250)
+    local body = "csrf=" .. csrf .. "&email=agent-" .. n .. "%40" .. domain
+      .. "&mot_de_passe=" .. password
+    return wrk.format("POST", nil, headers, body)
+  end
 end
 
 local function header(headers, wanted)
