@@ -431,16 +431,17 @@ impl BlobStore for S3BlobStore {
         }
         let (tmp, size) = self.put_multipart(first, reader, &mut hasher)?;
         let sha256 = hex(&hasher.finalize());
-        let key = self.blob_key(&sha256)?;
-        let copied = if self.stored_size(&key)? == Some(size) {
-            Ok(()) // Deduplicated.
-        } else {
+        // Whatever happens from here, the temporary object is deleted.
+        let copied = self.blob_key(&sha256).and_then(|key| {
+            if self.stored_size(&key)? == Some(size) {
+                return Ok(()); // Deduplicated.
+            }
             let store = Arc::clone(&self.store);
-            let (from, to) = (tmp.clone(), key);
+            let from = tmp.clone();
             self.run("la copie vers le nom définitif", async move {
-                store.copy(&from, &to).await
+                store.copy(&from, &key).await
             })
-        };
+        });
         self.delete_quietly(tmp);
         copied.map(|()| BlobRef { sha256, size })
     }
