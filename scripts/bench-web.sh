@@ -17,7 +17,7 @@
 #                   response: status 200 and its <h1>), fresh organisation without data
 #   dashboard, N incidents  the same after declaring BENCH_INCIDENTS (10) open incidents through the API
 #   sign-in         POST /connexion with the right e-mail and password (the password step:
-#                   Argon2id 19 MiB, t=2) of BENCH_ACCOUNTS (256) agents created by invitation,
+#                   Argon2id 19 MiB, t=2) of BENCH_ACCOUNTS (512) agents created by invitation,
 #                   each request another agent and another client address (X-Forwarded-For,
 #                   the server trusting 127.0.0.1 as its reverse proxy), as a provider's server
 #                   sees many communes sign in; every response checked to be the 303 to the
@@ -34,7 +34,7 @@
 # is given, and stops every server it started and removes its files whatever happens.
 #
 # Knobs: BENCH_SECONDS (15), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_INCIDENTS (10),
-# BENCH_ACCOUNTS (256),
+# BENCH_ACCOUNTS (512),
 # VIGIE_BIN. wrk's timeout is 30 s, so that a slow sign-in is measured, not dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +45,7 @@ seconds=${BENCH_SECONDS:-15}
 connections=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
 incidents=${BENCH_INCIDENTS:-10}
-accounts=${BENCH_ACCOUNTS:-256}
+accounts=${BENCH_ACCOUNTS:-512}
 lua=$root/scripts/bench-web/check.lua
 
 fail() { echo "bench-web: $*" >&2; exit 1; }

@@ -34,10 +34,11 @@ wrk.headers["User-Agent"] = "wrk (scripts/bench-web.sh)"
 -- accounts agent-1 … agent-N@BENCH_DOMAIN (password BENCH_PASSWORD, anti-forgery field
 -- BENCH_CSRF) and claims another client address in X-Forwarded-For (the server trusts
 -- 127.0.0.1 as its reverse proxy), as a provider's server sees the communes' agents arrive.
--- Each wrk thread walks its own share of the accounts in turn. There must be several times
--- more accounts than connections: the throttling allows three attempts in flight per account,
--- and an account that gets a fourth is refused, then blocked with a growing delay (its next
--- attempts are refused too), which would turn the rest of the run into fast 429s.
+-- Each wrk thread walks its own share of the accounts in turn. There must be more accounts than
+-- requests in a run divided by three: an attempt stays counted until the second factor is
+-- given (the benchmark stops at the password step), the first three are free, and from the
+-- fourth on the account is blocked for a growing delay, so a fifth attempt soon after is
+-- refused with a 429.
 local accounts = tonumber(os.getenv("BENCH_SIGNIN_ACCOUNTS") or "0")
 local domain = os.getenv("BENCH_DOMAIN") or ""
 local password = os.getenv("BENCH_PASSWORD") or ""
