@@ -12,7 +12,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use vigie_documents::{self as docs, DocumentData, DocumentKind};
-use vigie_store::{IncidentRecord, NewDocument};
+use vigie_store::blob::SharedBlobStore;
+use vigie_store::{DocumentRecord, IncidentRecord, NewDocument};
 
 use super::{
     IncidentDetails, IncidentService, document_file_name, profile_from_json, sealed, to_entry,
@@ -61,14 +62,24 @@ impl IncidentService {
         };
         let data = self.document_data(kind, record.as_ref(), now).await?;
         let missing_fields = docs::missing_fields(kind, &data);
-        let bytes = tokio::task::spawn_blocking(move || docs::render(kind, &data))
-            .await
-            .map_err(|e| Error::Internal {
-                reason: e.to_string(),
-            })?
-            .map_err(|e| Error::Document {
+        // Rendering is CPU work and the blob store may be S3, whose client waits on the
+        // network: both run off the async workers.
+        let blobs = self.blobs.clone();
+        let (bytes, blob) = tokio::task::spawn_blocking(move || -> Result<_, Error> {
+            let bytes = docs::render(kind, &data).map_err(|e| Error::Document {
                 reason: e.to_string(),
             })?;
+            let blob = blobs
+                .put_stream(&mut std::io::Cursor::new(&bytes))
+                .map_err(|e| Error::Document {
+                    reason: e.to_string(),
+                })?;
+            Ok((bytes, blob))
+        })
+        .await
+        .map_err(|e| Error::Internal {
+            reason: e.to_string(),
+        })??;
         let sha256 = dossier::sha256_hex(&bytes);
         let size = bytes.len() as u64;
         let reference = record
@@ -76,12 +87,6 @@ impl IncidentService {
             .map_or("organisation", |r| r.reference.as_str());
         let file_name = document_file_name(reference, kind);
 
-        let blob = self
-            .blobs
-            .put_stream(&mut std::io::Cursor::new(&bytes))
-            .map_err(|e| Error::Document {
-                reason: e.to_string(),
-            })?;
         debug_assert_eq!(blob.sha256, sha256);
         let doc = NewDocument {
             kind: kind.file_stem().to_owned(),
@@ -328,31 +333,6 @@ impl IncidentService {
         let evidence_rows = self.store.evidence(&self.org, &record.id).await?;
         let documents = self.store.documents(&self.org, Some(&record.id)).await?;
 
-        let mut document_sources = Vec::new();
-        for d in &documents {
-            let mut bytes = Vec::new();
-            self.blobs
-                .open(&d.sha256)
-                .map_err(|e| Error::Document {
-                    reason: e.to_string(),
-                })?
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::Document {
-                    reason: format!("lecture de {} : {e}", self.blobs.describe()),
-                })?;
-            let kind = d.kind.parse::<DocumentKind>().ok();
-            let file_name = match kind {
-                Some(k) => document_file_name(&record.reference, k),
-                None => format!("{}-{}.pdf", record.reference, d.kind),
-            };
-            document_sources.push(DocumentSource {
-                kind: d.kind.clone(),
-                file_name,
-                produced_at: d.produced_at,
-                bytes,
-            });
-        }
-
         let blobs = self.blobs.clone();
         let content_incident = dossier::ManifestIncident {
             id: record.id.clone(),
@@ -363,7 +343,11 @@ impl IncidentService {
         };
         let output = output.to_path_buf();
         let actor = actor.to_owned();
+        let reference = record.reference.clone();
+        // The blobs are read here, off the async workers: the store may be S3, whose client
+        // waits on the network.
         tokio::task::spawn_blocking(move || {
+            let document_sources = read_documents(&blobs, &documents, &reference)?;
             let evidence = evidence_rows
                 .into_iter()
                 .map(|e| {
@@ -405,6 +389,39 @@ impl IncidentService {
             reason: e.to_string(),
         })?
     }
+}
+
+/// The incident's documents with their bytes, named as the dossier lists them.
+fn read_documents(
+    blobs: &SharedBlobStore,
+    documents: &[DocumentRecord],
+    reference: &str,
+) -> Result<Vec<DocumentSource>, Error> {
+    let mut document_sources = Vec::new();
+    for d in documents {
+        let mut bytes = Vec::new();
+        blobs
+            .open(&d.sha256)
+            .map_err(|e| Error::Document {
+                reason: e.to_string(),
+            })?
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Document {
+                reason: format!("lecture de {} : {e}", blobs.describe()),
+            })?;
+        let kind = d.kind.parse::<DocumentKind>().ok();
+        let file_name = match kind {
+            Some(k) => document_file_name(reference, k),
+            None => format!("{reference}-{}.pdf", d.kind),
+        };
+        document_sources.push(DocumentSource {
+            kind: d.kind.clone(),
+            file_name,
+            produced_at: d.produced_at,
+            bytes,
+        });
+    }
+    Ok(document_sources)
 }
 
 fn incident_data(

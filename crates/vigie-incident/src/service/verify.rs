@@ -154,7 +154,15 @@ impl IncidentService {
 
         let documents = self.store.documents(&self.org, Some(&record.id)).await?;
         for d in &documents {
-            if !matches!(self.blobs.verify(&d.sha256), Ok(BlobCheck::Intact)) {
+            let blobs = self.blobs.clone();
+            let sha = d.sha256.clone();
+            // Off the async workers, like the evidence above: the store may be S3.
+            let check = tokio::task::spawn_blocking(move || blobs.verify(&sha))
+                .await
+                .map_err(|err| Error::Internal {
+                    reason: err.to_string(),
+                })?;
+            if !matches!(check, Ok(BlobCheck::Intact)) {
                 problems.push(IntegrityProblem::DocumentAltered {
                     kind: d.kind.clone(),
                     sha256: d.sha256.clone(),
