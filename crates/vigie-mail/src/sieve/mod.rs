@@ -81,6 +81,7 @@ pub mod describe;
 pub mod error;
 pub mod lexer;
 pub mod parser;
+mod reason;
 
 pub use analysis::{AuditContext, ScriptSource, UNKNOWN_VALUE, analyse_script};
 pub use ast::Script;
