@@ -81,6 +81,27 @@ impl DeadlineId {
         }
     }
 
+    /// Short English label, for the screens of the English interface. The legal basis and
+    /// the explanation stay French: they quote French law and go into French documents.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DeadlineId::CnilNotification => "Notify the CNIL of the data breach",
+            DeadlineId::CriminalComplaint => "File a complaint (gendarmerie or police station)",
+            DeadlineId::InsurerDeclaration => "Declare the claim to the insurer",
+            DeadlineId::InformPeople => "Inform the people affected",
+        }
+    }
+
+    /// The short label in the language `code` (`fr` or `en`, as `<html lang>` writes it);
+    /// `None` for a language without labels, so that the caller chooses its fallback.
+    pub fn label_in(self, code: &str) -> Option<&'static str> {
+        match code {
+            "fr" => Some(self.label()),
+            "en" => Some(self.label_en()),
+            _ => None,
+        }
+    }
+
     /// The legal text behind the deadline, in French.
     pub fn legal_basis(self) -> &'static str {
         match self {
@@ -401,6 +422,16 @@ mod tests {
             );
         }
         assert_eq!(DeadlineId::from_id("cnil"), None);
+    }
+
+    #[test]
+    fn labels_in_both_languages() {
+        for id in DeadlineId::ALL {
+            assert_eq!(id.label_in("fr"), Some(id.label()));
+            assert_eq!(id.label_in("en"), Some(id.label_en()));
+            assert_ne!(id.label_en(), id.label());
+        }
+        assert_eq!(DeadlineId::CnilNotification.label_in("de"), None);
     }
 
     #[test]

@@ -7,6 +7,12 @@
 //! reviewed and corrected without touching code; the five shipped files are embedded in the
 //! binary ([`builtin`]).
 //!
+//! Each text may have an English sibling, `<field>_en` (`title_en`, `why_en`, …), for the
+//! English screens of the web application. Translations are optional (a commune's own playbook
+//! may be French only) and only used when complete, see [`Playbook::in_language`]. Adding or
+//! correcting one does not raise `version`: the French guidance an incident followed is
+//! unchanged, and the format stays [`SCHEMA`] (only optional fields were added).
+//!
 //! Parsing is strict because a playbook is read under stress: unknown fields, blank texts,
 //! duplicate step ids, unknown deadline ids, contact references that do not resolve in the
 //! [`Directory`], or an id that differs from the file name are all rejected with
@@ -62,8 +68,13 @@ pub struct Playbook {
     /// Revision of the content, raised at each change of the file.
     pub version: u32,
     pub title: String,
+    /// `title` in English, when the file gives it (see [`Playbook::in_language`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
     /// Two or three sentences: what this incident looks like.
     pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary_en: Option<String>,
     /// Whether personal data is likely involved (drives the CNIL deadline by default).
     pub personal_data_likely: bool,
     /// What to do right away, in order.
@@ -82,7 +93,11 @@ pub struct Playbook {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
     pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_en: Option<String>,
     pub why: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why_en: Option<String>,
 }
 
 /// A contact to call, by reference into the [`Directory`].
@@ -92,8 +107,12 @@ pub struct ContactCall {
     pub contact: String,
     /// When to call.
     pub when: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when_en: Option<String>,
     /// Why.
     pub why: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why_en: Option<String>,
 }
 
 /// The seed's kinds of evidence (« Quelles preuves conserver ? »).
@@ -143,8 +162,12 @@ impl EvidenceKind {
 pub struct Evidence {
     pub kind: EvidenceKind,
     pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
     /// How to collect it, in plain words.
     pub how: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub how_en: Option<String>,
 }
 
 /// A step of the response.
@@ -153,7 +176,11 @@ pub struct Step {
     /// Unique within the playbook (the journal records steps by id).
     pub id: String,
     pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
     pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail_en: Option<String>,
     /// The legal deadline this step must meet, if any.
     pub deadline: Option<DeadlineId>,
 }
@@ -175,6 +202,93 @@ impl Playbook {
     pub fn load(path: &Path) -> Result<Playbook, Error> {
         let text = read(path)?;
         Playbook::parse(&text, path)
+    }
+
+    /// The playbook with every text in the language `code` (`fr` or `en`, as `<html lang>`
+    /// writes it), without the other language's siblings.
+    ///
+    /// French is the source and always complete. Another language gives `None` when it is
+    /// unknown or when any text of the playbook lacks its translation: a page then shows the
+    /// whole playbook in French (marked `lang="fr"`) rather than a mix of languages, which
+    /// would be harder to follow under stress than either language alone.
+    pub fn in_language(&self, code: &str) -> Option<Playbook> {
+        match code {
+            "fr" => self.try_texts_in(|fr, _| Some(fr.to_owned())),
+            "en" => self.try_texts_in(|_, en| en.map(str::to_owned)),
+            _ => None,
+        }
+    }
+
+    /// This playbook with each text replaced by `pick(french, english)` and the siblings
+    /// dropped; `None` as soon as one `pick` gives `None`.
+    fn try_texts_in(
+        &self,
+        pick: impl Fn(&str, Option<&str>) -> Option<String>,
+    ) -> Option<Playbook> {
+        let action = |a: &Action| {
+            Some(Action {
+                text: pick(&a.text, a.text_en.as_deref())?,
+                text_en: None,
+                why: pick(&a.why, a.why_en.as_deref())?,
+                why_en: None,
+            })
+        };
+        Some(Playbook {
+            schema: self.schema.clone(),
+            id: self.id.clone(),
+            version: self.version,
+            title: pick(&self.title, self.title_en.as_deref())?,
+            title_en: None,
+            summary: pick(&self.summary, self.summary_en.as_deref())?,
+            summary_en: None,
+            personal_data_likely: self.personal_data_likely,
+            immediate_actions: self
+                .immediate_actions
+                .iter()
+                .map(action)
+                .collect::<Option<_>>()?,
+            contacts: self
+                .contacts
+                .iter()
+                .map(|c| {
+                    Some(ContactCall {
+                        contact: c.contact.clone(),
+                        when: pick(&c.when, c.when_en.as_deref())?,
+                        when_en: None,
+                        why: pick(&c.why, c.why_en.as_deref())?,
+                        why_en: None,
+                    })
+                })
+                .collect::<Option<_>>()?,
+            evidence: self
+                .evidence
+                .iter()
+                .map(|e| {
+                    Some(Evidence {
+                        kind: e.kind,
+                        title: pick(&e.title, e.title_en.as_deref())?,
+                        title_en: None,
+                        how: pick(&e.how, e.how_en.as_deref())?,
+                        how_en: None,
+                    })
+                })
+                .collect::<Option<_>>()?,
+            steps: self
+                .steps
+                .iter()
+                .map(|s| {
+                    Some(Step {
+                        id: s.id.clone(),
+                        title: pick(&s.title, s.title_en.as_deref())?,
+                        title_en: None,
+                        detail: pick(&s.detail, s.detail_en.as_deref())?,
+                        detail_en: None,
+                        deadline: s.deadline,
+                    })
+                })
+                .collect::<Option<_>>()?,
+            hardening: self.hardening.iter().map(action).collect::<Option<_>>()?,
+        })
     }
 
     /// The step with this id.
@@ -297,7 +411,9 @@ struct RawPlaybook {
     id: Spanned<String>,
     version: Spanned<i64>,
     title: Spanned<String>,
+    title_en: Option<Spanned<String>>,
     summary: Spanned<String>,
+    summary_en: Option<Spanned<String>>,
     personal_data_likely: bool,
     immediate_actions: Spanned<Vec<RawAction>>,
     contacts: Spanned<Vec<RawContact>>,
@@ -310,7 +426,9 @@ struct RawPlaybook {
 #[serde(deny_unknown_fields)]
 struct RawAction {
     text: Spanned<String>,
+    text_en: Option<Spanned<String>>,
     why: Spanned<String>,
+    why_en: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -318,7 +436,9 @@ struct RawAction {
 struct RawContact {
     contact: Spanned<String>,
     when: Spanned<String>,
+    when_en: Option<Spanned<String>>,
     why: Spanned<String>,
+    why_en: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -326,7 +446,9 @@ struct RawContact {
 struct RawEvidence {
     kind: Spanned<String>,
     title: Spanned<String>,
+    title_en: Option<Spanned<String>>,
     how: Spanned<String>,
+    how_en: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -334,7 +456,9 @@ struct RawEvidence {
 struct RawStep {
     id: Spanned<String>,
     title: Spanned<String>,
+    title_en: Option<Spanned<String>>,
     detail: Spanned<String>,
+    detail_en: Option<Spanned<String>>,
     deadline: Option<Spanned<String>>,
 }
 
@@ -348,6 +472,11 @@ fn parse_spanned(
     let at = |span: std::ops::Range<usize>, reason: String| invalid(text, file, span.start, reason);
     let text_of = |s: &Spanned<String>, field: &str| {
         non_empty(s).map_err(|_| at(s.span(), format!("le champ « {field} » est vide")))
+    };
+    // A translation may be absent (a commune's own playbook may be French only), but when it
+    // is written it must not be blank: a blank English text would show as an empty line.
+    let optional_text = |s: &Option<Spanned<String>>, field: &str| {
+        s.as_ref().map(|s| text_of(s, field)).transpose()
     };
 
     if raw.schema.get_ref() != SCHEMA {
@@ -389,7 +518,9 @@ fn parse_spanned(
         })?;
 
     let title = text_of(&raw.title, "title")?;
+    let title_en = optional_text(&raw.title_en, "title_en")?;
     let summary = text_of(&raw.summary, "summary")?;
+    let summary_en = optional_text(&raw.summary_en, "summary_en")?;
 
     let actions = |list: &Spanned<Vec<RawAction>>, field: &str| -> Result<Vec<Action>, Error> {
         if list.get_ref().is_empty() {
@@ -400,7 +531,9 @@ fn parse_spanned(
             .map(|a| {
                 Ok(Action {
                     text: text_of(&a.text, "text")?,
+                    text_en: optional_text(&a.text_en, "text_en")?,
                     why: text_of(&a.why, "why")?,
+                    why_en: optional_text(&a.why_en, "why_en")?,
                 })
             })
             .collect()
@@ -429,7 +562,9 @@ fn parse_spanned(
         contacts.push(ContactCall {
             contact: reference.to_owned(),
             when: text_of(&c.when, "when")?,
+            when_en: optional_text(&c.when_en, "when_en")?,
             why: text_of(&c.why, "why")?,
+            why_en: optional_text(&c.why_en, "why_en")?,
         });
     }
 
@@ -454,7 +589,9 @@ fn parse_spanned(
         evidence.push(Evidence {
             kind,
             title: text_of(&e.title, "title")?,
+            title_en: optional_text(&e.title_en, "title_en")?,
             how: text_of(&e.how, "how")?,
+            how_en: optional_text(&e.how_en, "how_en")?,
         });
     }
 
@@ -493,7 +630,9 @@ fn parse_spanned(
         steps.push(Step {
             id: step_id.clone(),
             title: text_of(&s.title, "title")?,
+            title_en: optional_text(&s.title_en, "title_en")?,
             detail: text_of(&s.detail, "detail")?,
+            detail_en: optional_text(&s.detail_en, "detail_en")?,
             deadline,
         });
     }
@@ -505,7 +644,9 @@ fn parse_spanned(
             id,
             version,
             title,
+            title_en,
             summary,
+            summary_en,
             personal_data_likely: raw.personal_data_likely,
             immediate_actions,
             contacts,

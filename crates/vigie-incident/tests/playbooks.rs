@@ -228,6 +228,121 @@ fn json_output_is_stable() {
     assert!(json["evidence"][0]["kind"].is_string());
 }
 
+// --- languages --------------------------------------------------------------------------------
+
+/// Every text a person reads in a playbook, in order.
+fn texts(p: &Playbook) -> Vec<&str> {
+    let mut all = vec![p.title.as_str(), p.summary.as_str()];
+    for a in p.immediate_actions.iter().chain(&p.hardening) {
+        all.extend([a.text.as_str(), a.why.as_str()]);
+    }
+    for c in &p.contacts {
+        all.extend([c.when.as_str(), c.why.as_str()]);
+    }
+    for e in &p.evidence {
+        all.extend([e.title.as_str(), e.how.as_str()]);
+    }
+    for s in &p.steps {
+        all.extend([s.title.as_str(), s.detail.as_str()]);
+    }
+    all
+}
+
+#[test]
+fn every_shipped_playbook_is_complete_in_english() {
+    for p in playbook::builtin() {
+        let en = p
+            .in_language("en")
+            .unwrap_or_else(|| panic!("{} : traduction anglaise incomplète", p.id));
+        // Same playbook, other words: what the journal and the deadlines rely on is kept.
+        assert_eq!((en.id.as_str(), en.version), (p.id.as_str(), p.version));
+        assert_eq!(en.deadline_ids(), p.deadline_ids());
+        assert_eq!(
+            en.steps.iter().map(|s| &s.id).collect::<Vec<_>>(),
+            p.steps.iter().map(|s| &s.id).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            en.contacts.iter().map(|c| &c.contact).collect::<Vec<_>>(),
+            p.contacts.iter().map(|c| &c.contact).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            en.evidence.iter().map(|e| e.kind).collect::<Vec<_>>(),
+            p.evidence.iter().map(|e| e.kind).collect::<Vec<_>>()
+        );
+        let french = texts(&p);
+        for (text, fr) in texts(&en).into_iter().zip(&french) {
+            // Markers of a sentence left in French (or copied instead of translated).
+            for marker in ["«", "»", " les ", " des "] {
+                assert!(
+                    !text.contains(marker),
+                    "{} : « {marker} » dans {text}",
+                    p.id
+                );
+            }
+            assert_ne!(text, *fr, "{} : texte non traduit", p.id);
+        }
+        // No sibling is left in the translated playbook, and French is the default.
+        assert!(en.title_en.is_none() && en.steps.iter().all(|s| s.title_en.is_none()));
+        let fr = p.in_language("fr").unwrap();
+        assert_eq!(texts(&fr), french);
+        assert_eq!(p.in_language("de"), None);
+    }
+}
+
+#[test]
+fn the_data_files_and_the_fuzz_seeds_are_the_same() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/playbook_parse");
+    for id in IDS {
+        let seed = std::fs::read_to_string(seeds.join(format!("{id}.toml"))).unwrap();
+        assert_eq!(seed, source(id), "{id}");
+    }
+}
+
+/// `base()` without any English text, as a commune's own playbook may be.
+fn french_only() -> String {
+    base()
+        .lines()
+        .filter(|l| !l.split_once(" = ").is_some_and(|(k, _)| k.ends_with("_en")))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn a_french_only_playbook_is_accepted_and_not_offered_in_english() {
+    let p = Playbook::parse(&french_only(), Path::new("compromission-messagerie.toml")).unwrap();
+    assert_eq!(p.in_language("en"), None);
+    let shipped = playbook::builtin_playbook("compromission-messagerie").unwrap();
+    assert_eq!(texts(&p), texts(&shipped));
+    assert_eq!(p.in_language("fr"), shipped.in_language("fr"));
+    // The JSON output only names the translations that exist.
+    let json = serde_json::to_value(&p).unwrap();
+    assert!(json.get("title_en").is_none());
+    assert!(json["steps"][0].get("title_en").is_none());
+    let json = serde_json::to_value(&shipped).unwrap();
+    assert_eq!(json["title_en"], "Hacked council mailbox");
+}
+
+#[test]
+fn one_missing_translation_keeps_the_whole_playbook_french() {
+    // Only the last step's English detail is missing.
+    let text = base();
+    let at = text.rfind("detail_en = ").unwrap();
+    let end = at + text[at..].find('\n').unwrap() + 1;
+    let text = format!("{}{}", &text[..at], &text[end..]);
+    let p = Playbook::parse(&text, Path::new("compromission-messagerie.toml")).unwrap();
+    assert!(p.steps.last().unwrap().detail_en.is_none());
+    assert_eq!(p.in_language("en"), None);
+    assert!(p.in_language("fr").is_some());
+}
+
+#[test]
+fn blank_translation_is_rejected_at_its_line() {
+    let text = base().replace("title_en = \"Hacked council mailbox\"", "title_en = \" \"");
+    let (line, reason) = reject(&text);
+    assert_eq!(line, line_of(&text, "title_en = \" \""));
+    assert!(reason.contains("« title_en » est vide"), "{reason}");
+}
+
 // --- rejections -------------------------------------------------------------------------------
 
 fn base() -> String {

@@ -2218,6 +2218,147 @@ async fn passkey_ceremonies(env: &Env) {
 // ---------------------------------------------------------------------------------------------
 // The screens in English.
 
+/// The incident screens in English: the playbook (title, steps) and the deadlines' names come
+/// from the English playbook, without a `lang="fr"` mark; the journal stays as written (French,
+/// marked); back in French, the French texts are shown as before.
+async fn english_incident(env: &Env) {
+    let (mut b, _secret, _codes) = set_up(env).await;
+    let home = b.get("/").await;
+    let csrf = home.field("csrf");
+    let switched = b
+        .post(
+            "/langue",
+            &[("csrf", &csrf), ("langue", "en"), ("retour", "/")],
+        )
+        .await;
+    assert_eq!(switched.location(), "/");
+
+    // The choice of playbook is offered in English.
+    let form = b.get("/incidents/nouveau").await;
+    assert!(
+        form.body.contains(
+            "<option value=\"compromission-messagerie\" selected>Hacked council mailbox</option>"
+        ),
+        "{}",
+        form.body
+    );
+    assert!(
+        !form
+            .body
+            .contains("<option value=\"faux-support\" lang=\"fr\"")
+    );
+    let discovered = (chrono::Utc::now() - chrono::Duration::hours(1))
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let declared = b
+        .post(
+            "/incidents/nouveau",
+            &[
+                ("csrf", &csrf),
+                ("playbook", "compromission-messagerie"),
+                ("titre", "Messages disparus"),
+                ("constate_le", &discovered),
+                ("donnees_personnelles", "oui"),
+            ],
+        )
+        .await;
+    assert_eq!(declared.status, 303, "{}", declared.body);
+    let location = declared.location().to_string();
+
+    let incident = b.get(&location).await;
+    assert_eq!(incident.status, 200);
+    for html in [
+        "<p class=\"intro\"><span>Hacked council mailbox</span>",
+        "<strong>Cut off the attacker</strong>",
+        "<strong>File a complaint</strong>",
+        "<span class=\"libelle\">File a complaint (gendarmerie or police station)</span>",
+        "<span class=\"libelle\">Notify the CNIL of the data breach</span>",
+    ] {
+        assert!(incident.body.contains(html), "{html}: {}", incident.body);
+    }
+    assert!(incident.shows("From a safe device, change the mailbox password"));
+    assert!(incident.shows("The documents to send are written in French"));
+    assert!(!incident.shows("This reflex sheet exists only in French"));
+    // The journal is kept as it was written, in French (playbook title included), and marked
+    // so; nothing else of the page is French.
+    let (screen, journal) = incident
+        .body
+        .split_once("<ol class=\"journal\">")
+        .unwrap_or_default();
+    assert!(
+        journal.contains("<span lang=\"fr\">Incident déclaré")
+            && journal.contains("Piratage de la messagerie de la collectivité"),
+        "{journal}"
+    );
+    for french in [
+        "Piratage de la messagerie",
+        "Conserver les preuves",
+        "Déposer plainte",
+        "<strong lang=\"fr\">",
+        "<span class=\"libelle\" lang=\"fr\">",
+    ] {
+        assert!(!screen.contains(french), "{french}: {screen}");
+    }
+
+    let dashboard = b.get("/").await;
+    for html in [
+        "<span class=\"fiche\">(Hacked council mailbox)</span>",
+        "<span class=\"libelle\">File a complaint (gendarmerie or police station)</span>",
+        "<span>File a complaint</span>",
+        "<span>Notify the CNIL</span>",
+    ] {
+        assert!(dashboard.body.contains(html), "{html}: {}", dashboard.body);
+    }
+    for french in [
+        "Déposer plainte",
+        "Notifier la CNIL",
+        "Piratage de la messagerie",
+    ] {
+        assert!(
+            !dashboard.body.contains(french),
+            "{french}: {}",
+            dashboard.body
+        );
+    }
+    let list = b.get("/incidents").await;
+    assert!(
+        list.body.contains(
+            "<span class=\"libelle\">File a complaint (gendarmerie or police station)</span>"
+        ),
+        "{}",
+        list.body
+    );
+
+    // Back to French: the French texts, marked as before.
+    let back = b
+        .post(
+            "/langue",
+            &[("csrf", &csrf), ("langue", "fr"), ("retour", "/")],
+        )
+        .await;
+    assert_eq!(back.location(), "/");
+    let incident = b.get(&location).await;
+    for html in [
+        "<span lang=\"fr\">Piratage de la messagerie de la collectivité</span>",
+        "<strong lang=\"fr\">Conserver les preuves</strong>",
+        "<span class=\"libelle\" lang=\"fr\">Déposer plainte (gendarmerie ou commissariat)</span>",
+    ] {
+        assert!(incident.body.contains(html), "{html}: {}", incident.body);
+    }
+    assert!(!incident.body.contains("Hacked council mailbox"));
+    assert!(!incident.body.contains("Cut off the attacker"));
+    let dashboard = b.get("/").await;
+    for html in [
+        "<span class=\"fiche\" lang=\"fr\">(Piratage de la messagerie de la collectivité)</span>",
+        "<span class=\"libelle\" lang=\"fr\">Déposer plainte (gendarmerie ou commissariat)</span>",
+        "<span lang=\"fr\">Déposer plainte</span>",
+    ] {
+        assert!(dashboard.body.contains(html), "{html}: {}", dashboard.body);
+    }
+    assert!(!dashboard.body.contains("File a complaint"));
+}
+
 /// The screens in English: chosen by the browser's languages before any choice, then by the
 /// switch at the bottom of every page (a cookie), which only goes back to addresses of this
 /// site and passes the anti-forgery checks like every form; field messages and error pages
@@ -2422,8 +2563,8 @@ async fn english_interface(env: &Env) {
         api.body
     );
 
-    // An incident: the engine's French (steps, deadlines' names) is marked as French, the
-    // countdown is written in English.
+    // An incident: the countdown is written in English, the playbook and the deadlines' names
+    // too (details in `english_incident`).
     let discovered = (chrono::Utc::now() - chrono::Duration::hours(1))
         .with_timezone(&chrono_tz::Europe::Paris)
         .format("%Y-%m-%dT%H:%M")
@@ -2446,16 +2587,12 @@ async fn english_interface(env: &Env) {
         "(Paris time)",
         "left",
         "(PDF, in French)",
-        "Steps, deadlines and the documents to send are written in French",
+        "The documents to send are written in French",
     ] {
         assert!(incident.shows(text), "{text}: {}", incident.body);
     }
-    assert!(
-        incident
-            .body
-            .contains("<span class=\"libelle\" lang=\"fr\">")
-    );
-    assert!(incident.body.contains("<strong lang=\"fr\">"));
+    assert!(incident.body.contains("<span class=\"libelle\">"));
+    assert!(!incident.body.contains("<strong lang=\"fr\">"));
     // Error pages too.
     let missing = b.get("/incidents/inexistant").await;
     assert_eq!(missing.status, 404);
@@ -2530,5 +2667,6 @@ on_both_backends!(
     provider_across_communes,
     passkey_ceremonies,
     concurrent_guesses,
+    english_incident,
     english_interface,
 );

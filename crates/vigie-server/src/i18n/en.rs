@@ -179,6 +179,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "This date is in the future: enter when the problem was noticed.",
     ),
     (
+        "Cette fiche réflexes n'existe qu'en français : ses étapes restent en français.",
+        "This reflex sheet exists only in French: its steps stay in French.",
+    ),
+    (
         "Cette page se met à jour toute seule.",
         "This page updates by itself.",
     ),
@@ -515,28 +519,16 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "The two passwords are different: enter them again.",
     ),
     (
-        "Les fiches réflexes proposées ci-dessous sont rédigées en français.",
-        "The reflex sheets offered below are written in French.",
+        "Les documents à envoyer sont rédigés en français : ils s'adressent aux autorités françaises.",
+        "The documents to send are written in French: they are addressed to the French authorities.",
     ),
     (
         "Les messages plus anciens sont signalés : un pirate n'a pas à trouver des années d'archives dans la boîte.",
         "Older messages are reported: an attacker should not find years of archives in the mailbox.",
     ),
     (
-        "Les noms des délais viennent des textes officiels : ils restent en français.",
-        "The names of the deadlines come from the official French texts: they stay in French.",
-    ),
-    (
-        "Les noms des étapes et des délais viennent des fiches réflexes officielles : ils restent en français.",
-        "The names of the steps and deadlines come from the official French reflex sheets: they stay in French.",
-    ),
-    (
         "Les personnes qui utilisent Vigie pour l'organisation. Chacune a son propre compte, protégé par la double authentification : ne partagez jamais un compte.",
         "The people who use Vigie for the organisation. Each has their own account, protected by two-factor authentication: never share an account.",
-    ),
-    (
-        "Les étapes, les délais et les documents à envoyer sont rédigés en français : ils suivent les fiches réflexes officielles et s'adressent aux autorités françaises.",
-        "Steps, deadlines and the documents to send are written in French: they follow the official reflex sheets and are addressed to the French authorities.",
     ),
     (
         "Les événements sont enregistrés en français, tels qu'ils ont été écrits au moment où ils se sont produits.",

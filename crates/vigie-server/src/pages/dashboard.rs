@@ -9,7 +9,8 @@ use axum::extract::State;
 use axum::response::Response;
 use base64::Engine as _;
 use chrono::Utc;
-use vigie_incident::deadline::DeadlineStatus;
+use vigie_incident::deadline::{DeadlineId, DeadlineStatus};
+use vigie_incident::playbook::Playbook;
 use vigie_incident::service::{DeadlineView, IncidentView};
 use vigie_store::{CheckPoint, SeverityCounts};
 
@@ -22,8 +23,10 @@ use crate::state::AppState;
 /// A deadline as a page shows it.
 #[derive(Debug, Clone)]
 pub struct DeadlineLine {
-    /// « Notification à la CNIL ».
+    /// « Notification à la CNIL », in the page's language when the engine has it.
     pub label: String,
+    /// The label is the engine's French (marked `lang="fr"` on an English page).
+    pub label_fr: bool,
     /// « il reste 2 j 4 h (échéance : …) », in the page's language.
     pub summary: String,
     /// `depasse`, `proche`, `fait` or `normal` (CSS class).
@@ -88,8 +91,14 @@ impl DeadlineLine {
                 _ => "normal",
             }
         };
+        // The engine's view is French; the label is taken again from the deadline's id in the
+        // page's language. An id the engine no longer knows keeps its French label.
+        let translated = (lang != Lang::Fr)
+            .then(|| DeadlineId::from_id(&d.id).and_then(|id| id.label_in(lang.code())))
+            .flatten();
         DeadlineLine {
-            label: d.label.clone(),
+            label: translated.map_or_else(|| d.label.clone(), str::to_owned),
+            label_fr: translated.is_none(),
             summary: summary(d, lang),
             css,
             due_iso: if d.met {
@@ -101,24 +110,46 @@ impl DeadlineLine {
     }
 }
 
+/// An incident's playbook in the reader's language, for a language other than French when
+/// the playbook is complete in it ([`Playbook::in_language`]). `None` means the engine's French
+/// texts are shown, marked `lang="fr"` on an English page.
+pub fn translated_playbook(playbooks: &[Playbook], id: &str, lang: Lang) -> Option<Playbook> {
+    if lang == Lang::Fr {
+        return None;
+    }
+    playbooks
+        .iter()
+        .find(|p| p.id == id)?
+        .in_language(lang.code())
+}
+
 /// An incident in a list.
 #[derive(Debug, Clone)]
 pub struct IncidentLine {
     pub id: String,
     pub reference: String,
+    /// As the user typed it.
     pub title: String,
+    /// The title of the playbook followed.
+    pub playbook_title: String,
+    /// The playbook's title is the engine's French.
+    pub playbook_fr: bool,
     pub status: String,
     pub declared: String,
     pub deadlines: Vec<DeadlineLine>,
 }
 
 impl IncidentLine {
-    /// From the engine's view (only the deadlines that apply).
-    pub fn from_view(v: &IncidentView, lang: Lang) -> IncidentLine {
+    /// From the engine's view (only the deadlines that apply), with the incident's playbook in
+    /// the page's language when there is one (see [`translated_playbook`]).
+    pub fn from_view(v: &IncidentView, lang: Lang, translated: Option<&Playbook>) -> IncidentLine {
         IncidentLine {
             id: v.id.clone(),
             reference: v.reference.clone(),
             title: v.title.clone(),
+            playbook_title: translated
+                .map_or_else(|| v.playbook_title.clone(), |p| p.title.clone()),
+            playbook_fr: translated.is_none(),
             status: incident_status(&v.status, lang),
             declared: lang.date_time(v.declared_at),
             deadlines: v
@@ -146,7 +177,10 @@ pub fn incident_status(status: &str, lang: Lang) -> String {
 pub struct Task {
     pub incident_id: String,
     pub reference: String,
+    /// The step's title.
     pub title: String,
+    /// The title is the engine's French.
+    pub title_fr: bool,
 }
 
 /// The mailboxes' side of the dashboard.
@@ -240,26 +274,41 @@ struct DashboardPage {
 
 /// `GET /`
 pub async fn show(State(state): State<AppState>, who: SignedIn) -> Result<Response, Error> {
-    let incidents = state.incidents(who.org()).list(Utc::now()).await?;
-    let open: Vec<&IncidentView> = incidents.iter().filter(|v| v.status != "clos").collect();
+    let service = state.incidents(who.org());
+    let incidents = service.list(Utc::now()).await?;
+    let open: Vec<(&IncidentView, Option<Playbook>)> = incidents
+        .iter()
+        .filter(|v| v.status != "clos")
+        .map(|v| {
+            (
+                v,
+                translated_playbook(service.playbooks(), &v.playbook, who.lang),
+            )
+        })
+        .collect();
     let tasks = open
         .iter()
-        .flat_map(|v| {
+        .flat_map(|(v, translated)| {
             v.checklist
                 .iter()
                 .filter(|s| s.done.is_none() && s.deadline.is_some())
-                .map(|s| Task {
-                    incident_id: v.id.clone(),
-                    reference: v.reference.clone(),
-                    title: s.title.clone(),
+                .map(move |s| {
+                    // Steps are matched by id: the translation has the same steps.
+                    let step = translated.as_ref().and_then(|p| p.step(&s.id));
+                    Task {
+                        incident_id: v.id.clone(),
+                        reference: v.reference.clone(),
+                        title: step.map_or_else(|| s.title.clone(), |t| t.title.clone()),
+                        title_fr: step.is_none(),
+                    }
                 })
         })
         .collect();
     render(&DashboardPage {
         chrome: Chrome::signed_in(who.lang.t("Tableau de bord"), &who, "tableau"),
         open: open
-            .into_iter()
-            .map(|v| IncidentLine::from_view(v, who.lang))
+            .iter()
+            .map(|(v, translated)| IncidentLine::from_view(v, who.lang, translated.as_ref()))
             .collect(),
         tasks,
         mail: mailbox_summary(&state, &who).await?,

@@ -19,7 +19,7 @@ use tokio::io::AsyncWriteExt as _;
 use vigie_documents::DocumentKind;
 use vigie_incident::service::{Declaration, EvidenceInput, IncidentView};
 
-use super::dashboard::{DeadlineLine, IncidentLine};
+use super::dashboard::{DeadlineLine, IncidentLine, translated_playbook};
 use super::{Chrome, FieldErrors, render, render_status, see_other};
 use crate::auth::SignedIn;
 use crate::error::Error;
@@ -37,7 +37,8 @@ struct ListPage {
 #[template(path = "incident_new.html")]
 struct NewPage {
     chrome: Chrome,
-    playbooks: Vec<(String, String)>,
+    /// Id, title in the page's language, and whether that title is the French one.
+    playbooks: Vec<(String, String, bool)>,
     form: NewIncidentForm,
     errors: FieldErrors,
 }
@@ -46,7 +47,10 @@ struct NewPage {
 #[template(path = "incident.html")]
 struct IncidentPage {
     chrome: Chrome,
+    /// With the playbook's title and steps in the page's language when it has them.
     v: IncidentView,
+    /// The playbook's title and steps are the engine's French (marked `lang="fr"`).
+    playbook_fr: bool,
     discovered: String,
     deadlines: Vec<DeadlineLine>,
     documents: Vec<(&'static str, &'static str)>,
@@ -72,12 +76,17 @@ pub struct NewIncidentForm {
     pub donnees_personnelles: Option<String>,
 }
 
-fn playbook_choices(state: &AppState, who: &SignedIn) -> Vec<(String, String)> {
-    state
-        .incidents(who.org())
+fn playbook_choices(state: &AppState, who: &SignedIn) -> Vec<(String, String, bool)> {
+    let service = state.incidents(who.org());
+    service
         .playbooks()
         .iter()
-        .map(|p| (p.id.clone(), p.title.clone()))
+        .map(
+            |p| match translated_playbook(service.playbooks(), &p.id, who.lang) {
+                Some(t) => (p.id.clone(), t.title, false),
+                None => (p.id.clone(), p.title.clone(), true),
+            },
+        )
         .collect()
 }
 
@@ -114,12 +123,16 @@ fn document_title(kind: DocumentKind, lang: Lang) -> &'static str {
 
 /// `GET /incidents`
 pub async fn list(State(state): State<AppState>, who: SignedIn) -> Result<Response, Error> {
-    let incidents = state.incidents(who.org()).list(Utc::now()).await?;
+    let service = state.incidents(who.org());
+    let incidents = service.list(Utc::now()).await?;
     render(&ListPage {
         chrome: Chrome::signed_in(who.lang.t("Incidents"), &who, "incidents"),
         incidents: incidents
             .iter()
-            .map(|v| IncidentLine::from_view(v, who.lang))
+            .map(|v| {
+                let translated = translated_playbook(service.playbooks(), &v.playbook, who.lang);
+                IncidentLine::from_view(v, who.lang, translated.as_ref())
+            })
             .collect(),
     })
 }
@@ -204,8 +217,22 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, Error> {
     let service = state.incidents(who.org());
-    let v = service.view(&id, Utc::now()).await?;
+    let mut v = service.view(&id, Utc::now()).await?;
     let (entries, _) = service.journal(&v.id).await?;
+    // The engine's view holds the playbook's French texts, looked up by id at view time (nothing
+    // of the playbook is stored with the incident but its id and the steps done): the same
+    // lookup in the page's language replaces them. Journal entries and what users typed stay
+    // as written.
+    let translated = translated_playbook(service.playbooks(), &v.playbook, who.lang);
+    if let Some(p) = &translated {
+        v.playbook_title = p.title.clone();
+        for s in &mut v.checklist {
+            if let Some(step) = p.step(&s.id) {
+                s.title = step.title.clone();
+                s.detail = step.detail.clone();
+            }
+        }
+    }
     render(&IncidentPage {
         chrome: Chrome::signed_in(
             &who.lang
@@ -232,6 +259,7 @@ pub async fn show(
             .collect(),
         can_write: who.require_writer().is_ok(),
         upload_limit_mib: state.config().upload_limit_mib,
+        playbook_fr: translated.is_none(),
         v,
     })
 }
