@@ -82,6 +82,7 @@ pub mod error;
 pub mod lexer;
 pub mod parser;
 mod reason;
+mod wording;
 
 pub use analysis::{AuditContext, ScriptSource, UNKNOWN_VALUE, analyse_script};
 pub use ast::Script;
