@@ -2218,6 +2218,83 @@ async fn passkey_ceremonies(env: &Env) {
 // ---------------------------------------------------------------------------------------------
 // The screens in English.
 
+/// The findings of a mailbox check in the reader's language: the audit writes each finding in
+/// French and English, the page shows the words of the interface's language, without a
+/// `lang="fr"` mark on English words, and the French page keeps the French words.
+async fn english_findings(env: &Env) {
+    let dovecot = compromised_dovecot().await;
+    let (mut b, _secret, _codes) = set_up(env).await;
+    let path = add_mailbox(&mut b, &dovecot).await;
+    // Waited for in French: `wait_for_check` recognises the French progress heading.
+    let page = wait_for_check(&mut b, &path).await;
+    let french_redirect = "Transfert automatique des messages vers une adresse extérieure";
+    assert!(page.shows(french_redirect), "{}", page.body);
+    assert!(page.body.contains("exposure.summary"), "the scan ran");
+
+    let csrf = page.field("csrf");
+    let switched = b
+        .post(
+            "/langue",
+            &[("csrf", &csrf), ("langue", "en"), ("retour", &path)],
+        )
+        .await;
+    assert_eq!(switched.status, 303, "{}", switched.body);
+    assert_eq!(switched.location(), path);
+    let page = b.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<html lang=\"en\">"), "{}", page.body);
+    // The Sieve finding, in English, and one of the audit's own findings (the exposure
+    // headline: the fixture's one message holds an IBAN).
+    assert!(
+        page.body
+            .contains("<h3>Messages automatically forwarded to an outside address</h3>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<h3>1 of 1 message contains information an attacker could use</h3>"),
+        "{}",
+        page.body
+    );
+    assert!(page.shows("Messages affected, by type — IBAN (bank details): 1"));
+    assert!(
+        page.shows(EXFILTRATION),
+        "the target address is still named"
+    );
+    // No French words marked as such around the findings, and none left unmarked.
+    assert!(!page.body.contains("<h3 lang=\"fr\">"), "{}", page.body);
+    for french in [
+        french_redirect,
+        "contiennent des informations exploitables",
+        "Messages concernés",
+    ] {
+        assert!(!page.shows(french), "{french}: {}", page.body);
+    }
+    let findings = page.between("<ol class=\"constats\">", "</ol>");
+    assert!(!findings.contains("lang=\"fr\""), "{findings}");
+    assert!(page.shows("Why:"), "{}", page.body);
+
+    // Back to French: the French words, as before.
+    let switched = b
+        .post(
+            "/langue",
+            &[("csrf", &csrf), ("langue", "fr"), ("retour", &path)],
+        )
+        .await;
+    assert_eq!(switched.status, 303, "{}", switched.body);
+    let page = b.get(&path).await;
+    assert!(page.body.contains("<html lang=\"fr\">"), "{}", page.body);
+    assert!(page.shows(french_redirect), "{}", page.body);
+    assert!(page.shows("1 message(s) sur 1 contiennent des informations exploitables"));
+    assert!(!page.shows("Messages automatically forwarded to an outside address"));
+    let findings = page.between("<ol class=\"constats\">", "</ol>");
+    assert!(
+        !findings.contains("lang="),
+        "a French page marks nothing: {findings}"
+    );
+}
+
 /// The incident screens in English: the playbook (title, steps) and the deadlines' names come
 /// from the English playbook, without a `lang="fr"` mark; the journal stays as written (French,
 /// marked); back in French, the French texts are shown as before.
@@ -2667,6 +2744,7 @@ on_both_backends!(
     provider_across_communes,
     passkey_ceremonies,
     concurrent_guesses,
+    english_findings,
     english_incident,
     english_interface,
 );

@@ -13,7 +13,7 @@ pub mod run;
 
 use serde::{Deserialize, Serialize};
 
-pub use finding::{AuditFinding, Severity};
+pub use finding::{AuditFinding, FindingText, Severity, english_count, in_english};
 
 /// The schema name of the audit report.
 pub const AUDIT_SCHEMA: &str = "vigie.audit.v1";

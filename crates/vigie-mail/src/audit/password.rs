@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{AuditFinding, Severity};
+use super::{AuditFinding, FindingText, Severity, english_count, in_english};
 
 /// Common French words and passwords, from the versioned data file.
 pub const FRENCH_WORDS: &str = include_str!("../../../../data/wordlists/mots-de-passe-fr.txt");
@@ -125,7 +125,27 @@ pub fn check(password: &str, context: &[&str]) -> Option<AuditFinding> {
         2 => "quelques jours",
         _ => "plusieurs mois",
     };
+    let crack_en = match score {
+        0 => "a few seconds",
+        1 => "a few minutes to a few hours",
+        2 => "a few days",
+        _ => "several months",
+    };
     Some(AuditFinding {
+        translations: in_english(FindingText::new(
+            "The mailbox password is too weak",
+            format!(
+                "The password used for this audit ({}) would be guessed in {crack_en} by an \
+                 attacker who tries common passwords, French words and the commune's names \
+                 (score {score} out of 4). This is the first weakness used in the mailbox hack \
+                 described in the lessons-learned report.",
+                english_count(length as u64, "character", "characters")
+            ),
+            "1. Choose a new password of at least 14 characters, made by a password manager (or \
+             a passphrase of 5 random words), and used nowhere else.\n2. Change it in the \
+             mailbox settings, then on every device that collects the mail.\n3. Turn on \
+             two-factor authentication if it is offered.",
+        )),
         id: "password.weak".into(),
         severity,
         title: "Le mot de passe de la messagerie est trop faible".into(),
@@ -157,6 +177,13 @@ mod tests {
             assert_eq!(f.id, "password.weak");
             let all = format!("{} {} {} {}", f.title, f.detail, f.remediation, f.evidence);
             assert!(!all.contains(pwd), "password leaked: {all}");
+            let en = f.text_in("en").0;
+            let all = format!("{} {} {}", en.title, en.detail, en.remediation);
+            assert!(!all.contains(pwd), "password leaked in English: {all}");
+            assert!(all.contains(&format!("{} characters", pwd.chars().count())));
+            let json = serde_json::to_string(&f).unwrap_or_default();
+            assert!(json.contains("translations") && !json.contains(pwd));
+            crate::audit::finding::assert_english(&f);
         }
     }
 

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{AuditFinding, Severity};
+use super::{AuditFinding, FindingText, Severity, in_english};
 
 /// The embedded provider knowledge base.
 pub const PROVIDERS_TOML: &str = include_str!("../../../../data/providers.toml");
@@ -32,6 +32,10 @@ pub struct Provider {
     pub app_passwords: String,
     pub checked: String,
     pub note: String,
+    /// `name` in English (from version 2 of the file).
+    pub name_en: String,
+    /// `note` in English (from version 2 of the file).
+    pub note_en: String,
 }
 
 impl ProviderBase {
@@ -69,7 +73,44 @@ pub fn check(base: &ProviderBase, address: &str) -> Option<AuditFinding> {
         "non" => "il n'existe pas de mot de passe d'application",
         _ => "l'existence de mots de passe d'application n'est pas vérifiée",
     };
+    let two_factor_en = match provider.two_factor.as_str() {
+        "robuste" => "strong two-factor authentication is offered: turn it on",
+        "sms" => "two-factor authentication is limited to a code sent by text message",
+        "aucune" => "no strong two-factor authentication is offered",
+        _ => "we could not check that strong two-factor authentication exists",
+    };
+    let app_passwords_en = match provider.app_passwords.as_str() {
+        "oui" => "app passwords are available for mail programs",
+        "non" => "there are no app passwords",
+        _ => "we have not checked whether app passwords exist",
+    };
+    let english = FindingText::new(
+        "The organisation uses a consumer email service",
+        format!(
+            "The address {address} is hosted by {} ({domain}): {two_factor_en}; \
+             {app_passwords_en}. {}",
+            provider.name_en, provider.note_en
+        ),
+        format!(
+            "1. Move to a business mail service with strong two-factor authentication, from a \
+             private or public provider (for example ARNia or your département's shared IT \
+             service), and use an address on the commune's own domain name.\n2. Until then: \
+             a long, unique password kept in a password manager{}{}.\n3. Check the \
+             forwarding rules and the authorised apps in the account settings.",
+            if robust {
+                ", with two-factor authentication turned on"
+            } else {
+                ""
+            },
+            if provider.app_passwords == "oui" {
+                ", and an app password for each mail program"
+            } else {
+                ""
+            }
+        ),
+    );
     Some(AuditFinding {
+        translations: in_english(english),
         id: "provider.consumer_webmail".into(),
         severity,
         title: "La messagerie de l'organisation est une messagerie grand public".into(),
@@ -113,7 +154,7 @@ mod tests {
     #[test]
     fn embedded_base_parses_and_covers_the_seed() {
         let base = ProviderBase::embedded().unwrap();
-        assert_eq!(base.version, 1);
+        assert_eq!(base.version, 2);
         for d in [
             "orange.fr",
             "wanadoo.fr",
@@ -131,6 +172,7 @@ mod tests {
         for p in &base.providers {
             assert!(["robuste", "sms", "aucune", "inconnue"].contains(&p.two_factor.as_str()));
             assert!(["oui", "non", "inconnu"].contains(&p.app_passwords.as_str()));
+            assert!(!p.name_en.is_empty() && !p.note_en.is_empty(), "{}", p.id);
         }
     }
 
@@ -149,5 +191,39 @@ mod tests {
         assert_eq!(g.severity, Severity::Medium);
         assert!(check(&base, "secretariat@mairie-exemple.fr").is_none());
         assert!(check(&base, "pas-une-adresse").is_none());
+    }
+
+    #[test]
+    fn every_provider_has_english_words_from_the_same_facts() {
+        let base = ProviderBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+        for p in &base.providers {
+            let address = format!("mairie@{}", p.domains[0]);
+            let f = check(&base, &address).unwrap_or_else(|| panic!("{} not found", p.id));
+            crate::audit::finding::assert_english(&f);
+            let en = f.text_in("en").0;
+            assert!(en.detail.contains(&address) && en.detail.contains(&p.name_en));
+            assert!(en.detail.contains(&p.note_en));
+            // The same advice as the French: two-factor and app passwords only when they exist.
+            assert_eq!(
+                en.remediation
+                    .contains("two-factor authentication turned on"),
+                f.remediation.contains("double authentification activée"),
+                "{}",
+                p.id
+            );
+            assert_eq!(
+                en.remediation.contains("an app password for each"),
+                f.remediation
+                    .contains("un mot de passe d'application pour chaque"),
+                "{}",
+                p.id
+            );
+        }
+        let orange = check(&base, "mairie.saint-martin@wanadoo.fr");
+        let orange = orange.unwrap_or_else(|| panic!("wanadoo.fr not found"));
+        assert_eq!(
+            orange.text_in("en").0.title,
+            "The organisation uses a consumer email service"
+        );
     }
 }

@@ -6,10 +6,12 @@
 
 use serde_json::json;
 
-use super::{AUDIT_SCHEMA, AuditFinding, AuditReport, Severity, password, provider};
+use super::{
+    AUDIT_SCHEMA, AuditFinding, AuditReport, FindingText, Severity, in_english, password, provider,
+};
 use crate::net::imap::blocking::Imap;
 use crate::net::managesieve::blocking::Sieve;
-use crate::net::{AccountUrl, ImapOptions, NetError};
+use crate::net::{AccountUrl, CertificateProblem, ImapOptions, NetError};
 use crate::sieve::{AuditContext, ScriptSource, analyse_script};
 
 /// Settings of an audit.
@@ -154,6 +156,18 @@ fn sieve_findings(sieve: &mut Sieve, address: &str, report: &mut AuditReport) {
 
 fn plaintext_finding(host: &str, port: u16, protocol: &str) -> AuditFinding {
     AuditFinding {
+        translations: in_english(FindingText::new(
+            "The connection to the mailbox is not encrypted",
+            format!(
+                "The {protocol} connection to {host}:{port} was made in plain text (option \
+                 --insecure-plaintext): the password and every message travelled unencrypted, \
+                 readable by anyone on the network (public Wi-Fi, internet box, internet \
+                 provider)."
+            ),
+            "1. Set up the mail programs with IMAPS (port 993), or with IMAP and STARTTLS made \
+             compulsory.\n2. If the server offers no encryption, change provider: that alone \
+             rules it out.\n3. Change the password, which may have been intercepted.",
+        )),
         id: "tls.plaintext".into(),
         severity: Severity::Critical,
         title: "La connexion à la messagerie n'est pas chiffrée".into(),
@@ -181,6 +195,19 @@ fn tls_failure_finding(
 ) -> Option<AuditFinding> {
     match e {
         NetError::CertificateInvalid { problem, .. } => Some(AuditFinding {
+            translations: in_english(FindingText::new(
+                "The mail server's certificate is not valid",
+                format!(
+                    "The certificate shown by {host}:{port} ({protocol}) was refused: {}. \
+                     Vigie did not connect. A mail program set up to accept this certificate \
+                     may send the password to an impostor.",
+                    certificate_problem_en(problem)
+                ),
+                "1. Ask your host or IT provider for a valid certificate (Let's Encrypt is \
+                 free).\n2. If the server uses a known in-house certificate authority, run the \
+                 audit again with --ca-file.\n3. Never accept a certificate warning in a mail \
+                 program without your IT provider's agreement.",
+            )),
             id: "tls.certificate_invalid".into(),
             severity: Severity::High,
             title: "Le certificat du serveur de messagerie n'est pas valide".into(),
@@ -198,6 +225,15 @@ fn tls_failure_finding(
             evidence: json!({ "protocol": protocol, "host": host, "port": port, "problem": problem.to_string() }),
         }),
         NetError::StartTlsUnavailable { .. } => Some(AuditFinding {
+            translations: in_english(FindingText::new(
+                "The server offers no encrypted connection",
+                format!(
+                    "{host}:{port} ({protocol}) does not offer STARTTLS: the programs that \
+                     connect to it send the password in plain text. Vigie did not connect."
+                ),
+                "1. Use IMAPS access (port 993) if there is one.\n2. Otherwise, change mail \
+                 provider.\n3. Change the password.",
+            )),
             id: "tls.plaintext".into(),
             severity: Severity::Critical,
             title: "Le serveur ne propose pas de connexion chiffrée".into(),
@@ -211,5 +247,65 @@ fn tls_failure_finding(
             evidence: json!({ "protocol": protocol, "host": host, "port": port }),
         }),
         _ => None,
+    }
+}
+
+/// What is wrong with a certificate, in English: the `Display` of [`CertificateProblem`] is
+/// the French message of the command line.
+fn certificate_problem_en(problem: &CertificateProblem) -> String {
+    match problem {
+        CertificateProblem::UnknownIssuer => "it is not signed by a recognised certificate \
+                                              authority (self-signed certificate, in-house \
+                                              authority, or a device that intercepts traffic)"
+            .to_owned(),
+        CertificateProblem::Expired => "it has expired".to_owned(),
+        CertificateProblem::NotYetValid => {
+            "it is not valid yet (or this computer's clock is wrong)".to_owned()
+        }
+        CertificateProblem::NameMismatch => "it was issued for another server name".to_owned(),
+        CertificateProblem::Revoked => "it was revoked by its authority".to_owned(),
+        // The detail comes from the TLS library, which writes English.
+        CertificateProblem::Other(detail) => format!("it is invalid ({detail})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::finding::assert_english;
+
+    #[test]
+    fn connection_findings_have_english_words() {
+        let plain = plaintext_finding("imap.exemple.fr", 143, "IMAP");
+        assert_english(&plain);
+        assert!(plain.text_in("en").0.detail.contains("imap.exemple.fr:143"));
+        for problem in [
+            CertificateProblem::UnknownIssuer,
+            CertificateProblem::Expired,
+            CertificateProblem::NotYetValid,
+            CertificateProblem::NameMismatch,
+            CertificateProblem::Revoked,
+            CertificateProblem::Other("bad signature".into()),
+        ] {
+            let e = NetError::CertificateInvalid {
+                host: "imap.exemple.fr".into(),
+                problem,
+            };
+            let f = tls_failure_finding(&e, "imap.exemple.fr", 993, "IMAP")
+                .unwrap_or_else(|| panic!("no finding for {e:?}"));
+            assert_eq!(f.id, "tls.certificate_invalid");
+            assert_english(&f);
+        }
+        let e = NetError::StartTlsUnavailable {
+            host: "imap.exemple.fr".into(),
+        };
+        let f = tls_failure_finding(&e, "imap.exemple.fr", 143, "IMAP")
+            .unwrap_or_else(|| panic!("no finding for {e:?}"));
+        assert_eq!(f.id, "tls.plaintext");
+        assert_english(&f);
+        assert_eq!(
+            f.text_in("en").0.title,
+            "The server offers no encrypted connection"
+        );
     }
 }

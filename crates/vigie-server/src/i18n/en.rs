@@ -507,8 +507,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Your organisation's sign-ins, failed sign-ins, two-factor changes and exports. An unexpected line (a sign-in at an unusual hour, from an unknown address) deserves a check: change the password of the account concerned and sign it out of all its devices.",
     ),
     (
-        "Les constats et leurs conseils sont rédigés en français.",
-        "Findings and their advice are written in French.",
+        "Les constats et remarques sans traduction anglaise sont rédigés en français.",
+        "Findings and notes with no English translation are written in French.",
     ),
     (
         "Les contacts de l'organisation",

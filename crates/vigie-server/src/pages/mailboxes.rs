@@ -283,6 +283,9 @@ pub struct FindingLine {
     pub severity: &'static str,
     pub css: &'static str,
     pub urgency: &'static str,
+    /// The finding's words are French on a page in another language (a report stored before
+    /// findings had translations): the page marks them `lang="fr"` for screen readers.
+    pub in_french: bool,
     pub title: String,
     pub why: String,
     pub what_to_do: Vec<String>,
@@ -290,15 +293,18 @@ pub struct FindingLine {
 
 impl FindingLine {
     fn from_finding(f: &AuditFinding, lang: Lang) -> FindingLine {
+        // The words in the reader's language when the audit wrote them, French otherwise.
+        let (text, in_reader_language) = f.text_in(lang.code());
         FindingLine {
             id: f.id.clone(),
             severity: severity_label(f.severity, lang),
             css: severity_css(f.severity),
             urgency: urgency(f.severity, lang),
-            title: f.title.clone(),
-            why: f.detail.clone(),
+            in_french: !in_reader_language,
+            title: text.title,
+            why: text.detail,
             // Remediations are written as steps, one per line.
-            what_to_do: f
+            what_to_do: text
                 .remediation
                 .lines()
                 .map(str::trim)
@@ -361,25 +367,32 @@ pub struct CheckView {
     pub complete: bool,
     pub messages: u64,
     pub findings: Vec<FindingLine>,
+    /// The audit's notes, in French (the library writes them in French only).
     pub notes: Vec<String>,
     pub has_report: bool,
     pub counts: vigie_store::SeverityCounts,
+    /// Some words of the check are shown in French on a page in another language.
+    pub some_french: bool,
 }
 
 fn check_view(check: &MailboxCheckRecord, lang: Lang) -> CheckView {
     let report: Option<AuditReport> = serde_json::from_str(&check.audit_json).ok();
     let mut findings: Vec<&AuditFinding> = report.iter().flat_map(|r| &r.findings).collect();
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let findings: Vec<FindingLine> = findings
+        .into_iter()
+        .map(|f| FindingLine::from_finding(f, lang))
+        .collect();
+    let notes = report.map(|r| r.notes).unwrap_or_default();
     CheckView {
         id: check.id.clone(),
         finished: lang.date_time(check.finished_at),
         complete: check.complete,
         messages: check.messages,
-        findings: findings
-            .into_iter()
-            .map(|f| FindingLine::from_finding(f, lang))
-            .collect(),
-        notes: report.map(|r| r.notes).unwrap_or_default(),
+        some_french: lang != Lang::Fr
+            && (findings.iter().any(|f| f.in_french) || !notes.is_empty()),
+        findings,
+        notes,
         has_report: check.report_sha256.is_some(),
         counts: check.counts,
     }
@@ -749,4 +762,46 @@ pub async fn api_job(
 ) -> Result<Json<serde_json::Value>, Error> {
     let job = state.store().job(who.org(), &id).await?;
     Ok(Json(job_json(&job)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigie_mail::audit::{FindingText, in_english};
+
+    fn finding(english: bool) -> AuditFinding {
+        AuditFinding {
+            id: "tls.plaintext".into(),
+            severity: Severity::Critical,
+            title: "Titre".into(),
+            detail: "Détail".into(),
+            remediation: "1. Première étape.\n2. Deuxième étape.".into(),
+            evidence: serde_json::Value::Null,
+            translations: if english {
+                in_english(FindingText::new(
+                    "Title",
+                    "Detail",
+                    "1. First step.\n2. Second step.",
+                ))
+            } else {
+                Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_finding_reads_in_the_page_language_and_french_is_marked_only_on_english_pages() {
+        let en = FindingLine::from_finding(&finding(true), Lang::En);
+        assert_eq!((en.title.as_str(), en.why.as_str()), ("Title", "Detail"));
+        assert_eq!(en.what_to_do, ["1. First step.", "2. Second step."]);
+        assert!(!en.in_french);
+        let fr = FindingLine::from_finding(&finding(true), Lang::Fr);
+        assert_eq!(fr.title, "Titre");
+        assert!(!fr.in_french, "a French page marks nothing");
+        // A report stored before translations existed: French words, marked as such.
+        let old = FindingLine::from_finding(&finding(false), Lang::En);
+        assert_eq!(old.title, "Titre");
+        assert!(old.in_french);
+        assert!(!FindingLine::from_finding(&finding(false), Lang::Fr).in_french);
+    }
 }
