@@ -2356,6 +2356,16 @@ async fn english_incident(env: &Env) {
     }
     assert!(incident.shows("From a safe device, change the mailbox password"));
     assert!(incident.shows("The documents to send are written in French"));
+    // The sheet's own guidance, first actions with their reason and the evidence to keep, in
+    // the same language as its steps.
+    for html in [
+        "<h2 id=\"t-gestes\">First things to do</h2>",
+        "<li><span>Write down the day and time you noticed the hacking, and what you saw.</span> <span class=\"pourquoi\"><strong>Why:</strong>",
+        "<summary>What to keep for this kind of incident</summary>",
+        "<strong>Screenshots and photos of the screen</strong>: <span>",
+    ] {
+        assert!(incident.body.contains(html), "{html}: {}", incident.body);
+    }
     assert!(!incident.shows("This reflex sheet exists only in French"));
     // The journal is kept as it was written, in French (playbook title included), and marked
     // so; nothing else of the page is French.
@@ -2425,6 +2435,15 @@ async fn english_incident(env: &Env) {
     }
     assert!(!incident.body.contains("Hacked council mailbox"));
     assert!(!incident.body.contains("Cut off the attacker"));
+    for html in [
+        "<h2 id=\"t-gestes\">Premiers gestes</h2>",
+        "<li><span lang=\"fr\">Notez le jour et l",
+        "<summary>Ce qu",
+    ] {
+        assert!(incident.body.contains(html), "{html}: {}", incident.body);
+    }
+    assert!(incident.shows("Ce qu'il faut conserver pour ce type d'incident"));
+    assert!(!incident.shows("Write down the day and time"));
     let dashboard = b.get("/").await;
     for html in [
         "<span class=\"fiche\" lang=\"fr\">(Piratage de la messagerie de la collectivité)</span>",

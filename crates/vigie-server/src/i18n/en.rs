@@ -155,6 +155,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Ce numéro de téléphone n'est pas valide (chiffres, espaces, + . - ( ) seulement).",
         "This phone number is not valid (digits, spaces, + . - ( ) only).",
     ),
+    (
+        "Ce qu'il faut conserver pour ce type d'incident",
+        "What to keep for this kind of incident",
+    ),
     ("Ce que montrent ces fichiers", "What these files show"),
     ("Ce que vous avez constaté", "What you noticed"),
     (
@@ -629,6 +633,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("Pourquoi :", "Why:"),
     ("Premier administrateur", "First administrator"),
+    ("Premiers gestes", "First things to do"),
     ("Prestataire informatique", "IT provider"),
     (
         "Prestataire ou référent informatique",

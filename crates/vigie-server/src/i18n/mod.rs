@@ -18,8 +18,12 @@
 //! page, `POST /langue`), else from the browser's `Accept-Language` (English only when the
 //! user prefers it to French), else French.
 //!
-//! What the libraries write (audit findings, playbooks, deadlines' names, the documents
-//! addressed to French authorities) and what users typed stays in French: pages mark it
+//! What the libraries write comes in the reader's language when the library wrote it in
+//! English too: audit findings carry `translations` (made from the same facts as the French),
+//! playbooks have `_en` texts ([`vigie_incident::playbook::Playbook::in_language`]) and
+//! deadlines an English name. What has no translation stays in French: the documents addressed
+//! to French authorities, the journals, the audit's notes, a commune's own French-only
+//! playbook, an audit stored before translations existed, and what users typed. Pages mark it
 //! `lang="fr"` so that screen readers pronounce it correctly.
 
 mod en;

@@ -51,6 +51,12 @@ struct IncidentPage {
     v: IncidentView,
     /// The playbook's title and steps are the engine's French (marked `lang="fr"`).
     playbook_fr: bool,
+    /// What the playbook says is happening, in the playbook's language on this page.
+    summary: String,
+    /// The first things to do, each with its reason (the fiche réflexes' « premiers gestes »).
+    first_actions: Vec<(String, String)>,
+    /// The evidence this kind of incident calls for, each with how to collect it.
+    to_keep: Vec<(String, String)>,
     discovered: String,
     deadlines: Vec<DeadlineLine>,
     documents: Vec<(&'static str, &'static str)>,
@@ -233,7 +239,29 @@ pub async fn show(
             }
         }
     }
+    // The playbook's own guidance (first actions, evidence to keep), in the same language as
+    // its steps: the English version when there is one, else the French.
+    let shown = translated
+        .clone()
+        .or_else(|| service.playbook(&v.playbook).ok().cloned());
+    let (summary, first_actions, to_keep) = match &shown {
+        Some(p) => (
+            p.summary.clone(),
+            p.immediate_actions
+                .iter()
+                .map(|a| (a.text.clone(), a.why.clone()))
+                .collect(),
+            p.evidence
+                .iter()
+                .map(|e| (e.title.clone(), e.how.clone()))
+                .collect(),
+        ),
+        None => (String::new(), Vec::new(), Vec::new()),
+    };
     render(&IncidentPage {
+        summary,
+        first_actions,
+        to_keep,
         chrome: Chrome::signed_in(
             &who.lang
                 .tf("Incident {reference}", &[("reference", &v.reference)]),
