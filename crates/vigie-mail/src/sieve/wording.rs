@@ -8,7 +8,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::analysis::{Facts, Hit, MAX_FINDINGS, Possible, ScriptSource, UNKNOWN_VALUE, conjuncts};
+use super::analysis::{
+    Alternatives, Facts, Hit, MAX_FINDINGS, Possible, ScriptSource, UNKNOWN_VALUE, conjuncts,
+};
 use super::classify::{AddressPlace, FolderKind, OwnMailbox};
 use super::describe::{Lang, clean, condition_tree, describe_condition_in, quote_in};
 use super::error::ParseError;
@@ -231,16 +233,7 @@ fn facts_evidence(facts: &Facts, evidence: &mut Map<String, Value>) {
                 json!(subject.as_ref().map(|s| clean(&s.fr(), 300))),
             );
             evidence.insert("period".into(), json!(period.map(|p| p.text(Lang::Fr))));
-            evidence.insert(
-                "addresses".into(),
-                json!(
-                    addresses
-                        .iter()
-                        .take(50)
-                        .map(|a| clean(&a.fr(), 200))
-                        .collect::<Vec<_>>()
-                ),
-            );
+            evidence.insert("addresses".into(), json!(evidence_list(addresses)));
             evidence.insert(
                 "from".into(),
                 json!(from.as_ref().map(|f| clean(&f.fr(), 300))),
@@ -257,16 +250,7 @@ fn facts_evidence(facts: &Facts, evidence: &mut Map<String, Value>) {
             message,
         } => {
             evidence.insert("method".into(), json!(clean(&method.fr(), 300)));
-            evidence.insert(
-                "recipients".into(),
-                json!(
-                    recipients
-                        .iter()
-                        .take(50)
-                        .map(|r| clean(&r.fr(), 200))
-                        .collect::<Vec<_>>()
-                ),
-            );
+            evidence.insert("recipients".into(), json!(evidence_list(recipients)));
             evidence.insert(
                 "message".into(),
                 json!(message.as_ref().map(|m| clean(&m.fr(), 300))),
@@ -292,6 +276,15 @@ fn facts_evidence(facts: &Facts, evidence: &mut Map<String, Value>) {
             evidence.insert("global".into(), json!(global));
         }
     }
+}
+
+/// A list of action values as the evidence keeps them: French, cleaned, at most 50.
+fn evidence_list(values: &[Alternatives]) -> Vec<String> {
+    values
+        .iter()
+        .take(50)
+        .map(|v| clean(&v.fr(), 200))
+        .collect()
 }
 
 /// The words of a finding in one language, and its target as the detail names it.
