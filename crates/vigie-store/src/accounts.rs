@@ -137,6 +137,33 @@ pub struct MembershipRecord {
     pub user_id: String,
     /// The role there.
     pub role: Role,
+    /// Set when the user works there as the staff of this IT provider (see
+    /// [`crate::OrgKind::Prestataire`]) rather than as a member of their own.
+    pub via_provider: Option<OrgId>,
+}
+
+/// A link between an IT provider and an organisation it supports (see
+/// [`crate::OrgKind::Prestataire`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProviderLinkRecord {
+    /// The link's id.
+    pub id: String,
+    /// The provider.
+    pub provider_id: OrgId,
+    /// Its name.
+    pub provider_name: String,
+    /// The organisation supported.
+    pub org_id: OrgId,
+    /// Its name.
+    pub org_name: String,
+    /// When the link was made.
+    pub linked_at: DateTime<Utc>,
+    /// Who agreed to it (display name, kept as written).
+    pub linked_by: String,
+    /// When it ended; `None` while it lasts.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Who ended it.
+    pub ended_by: Option<String>,
 }
 
 /// How far a session has come through sign-in.

@@ -65,7 +65,8 @@ mod store;
 
 pub use accounts::{
     InvitationRecord, MembershipRecord, NewInvitation, NewSecurityEvent, NewUser, PasskeyRecord,
-    Role, SecurityEventRecord, SessionRecord, SessionStage, ThrottleRecord, UserRecord,
+    ProviderLinkRecord, Role, SecurityEventRecord, SessionRecord, SessionStage, ThrottleRecord,
+    UserRecord,
 };
 pub use blob::{
     BlobCheck, BlobRef, BlobStore, LocalBlobStore, S3BlobStore, S3Options, SharedBlobStore,
@@ -77,7 +78,7 @@ pub use jobs::{
 };
 pub use records::{
     ChainHead, ContactRecord, DocumentRecord, EvidenceRecord, GENESIS_HASH, IncidentRecord,
-    JournalEntryRecord, NewDocument, NewEvidence, NewIncident, NewJournalEntry, OrgId,
+    JournalEntryRecord, NewDocument, NewEvidence, NewIncident, NewJournalEntry, OrgId, OrgKind,
     OrganisationRecord, StepDone, StepDoneRecord,
 };
 pub use store::{Backend, NewSession, Store};

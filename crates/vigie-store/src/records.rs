@@ -70,6 +70,39 @@ pub struct OrganisationRecord {
     pub profile: serde_json::Value,
     /// When the row was created.
     pub created_at: DateTime<Utc>,
+    /// A commune (or other small organisation), or an IT provider.
+    pub kind: OrgKind,
+}
+
+/// What an organisation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// A commune or any small organisation: Vigie's users.
+    Commune,
+    /// An IT provider (or public agency) that looks after several organisations: its
+    /// administrators and agents work in each organisation it supports with the prestataire
+    /// role, for as long as the organisation keeps the link.
+    Prestataire,
+}
+
+impl OrgKind {
+    /// The value stored in `organisations.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Commune => "commune",
+            OrgKind::Prestataire => "prestataire",
+        }
+    }
+
+    /// The kind stored as `value`, if it is one.
+    pub fn parse(value: &str) -> Option<OrgKind> {
+        match value {
+            "commune" => Some(OrgKind::Commune),
+            "prestataire" => Some(OrgKind::Prestataire),
+            _ => None,
+        }
+    }
 }
 
 /// What [`crate::Store::create_incident`] needs; the store allocates the id and the reference.

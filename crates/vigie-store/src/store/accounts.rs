@@ -10,7 +10,7 @@ use crate::accounts::{
     SessionStage, ThrottleRecord, UserRecord,
 };
 use crate::error::Error;
-use crate::records::{OrgId, OrganisationRecord};
+use crate::records::{OrgId, OrgKind, OrganisationRecord};
 use crate::store::{Backend, Store, insert_organisation};
 
 macro_rules! user_cols {
@@ -203,7 +203,7 @@ impl Store {
                     db(e)
                 }
             })?;
-        let org = insert_organisation(&mut tx, org_name).await?;
+        let org = insert_organisation(&mut tx, org_name, OrgKind::Commune).await?;
         let user = insert_user(&mut tx, admin, now).await?;
         insert_membership(&mut tx, &org.id, &user.id, Role::Administrateur, now).await?;
         tx.commit().await.map_err(db)?;
@@ -269,10 +269,13 @@ impl Store {
         user_from(&row)
     }
 
-    /// A user's memberships, organisation names included, oldest first.
+    /// Where a user works, organisation names included, oldest first: their own memberships,
+    /// then the organisations their IT provider currently supports (role prestataire,
+    /// `via_provider` set), read from the `effective_memberships` view.
     pub async fn memberships(&self, user_id: &str) -> Result<Vec<MembershipRecord>, Error> {
         let rows = sqlx::query(
-            "SELECT m.org_id, o.name AS org_name, m.user_id, m.role FROM memberships m \
+            "SELECT m.org_id, o.name AS org_name, m.user_id, m.role, m.via_provider \
+             FROM effective_memberships m \
              JOIN organisations o ON o.id = m.org_id WHERE m.user_id = $1 \
              ORDER BY m.created_at, m.org_id",
         )
@@ -286,7 +289,8 @@ impl Store {
     /// The members of an organisation.
     pub async fn members(&self, org: &OrgId) -> Result<Vec<(MembershipRecord, UserRecord)>, Error> {
         let rows = sqlx::query(concat!(
-            "SELECT m.org_id, o.name AS org_name, m.user_id, m.role, ",
+            "SELECT m.org_id, o.name AS org_name, m.user_id, m.role, \
+             CAST(NULL AS TEXT) AS via_provider, ",
             "u.id, u.email, u.display_name, u.password_hash, u.totp_secret, u.totp_last_step, ",
             "u.created_at, u.disabled_at FROM memberships m ",
             "JOIN organisations o ON o.id = m.org_id JOIN users u ON u.id = m.user_id ",
@@ -482,7 +486,7 @@ impl Store {
     ) -> Result<(), Error> {
         let done = sqlx::query(
             "UPDATE sessions SET org_id = $1 WHERE id_hash = $2 AND user_id = $3 \
-             AND stage = 'full' AND EXISTS (SELECT 1 FROM memberships m \
+             AND stage = 'full' AND EXISTS (SELECT 1 FROM effective_memberships m \
              WHERE m.org_id = $1 AND m.user_id = $3)",
         )
         .bind(org.as_str())
@@ -711,6 +715,10 @@ fn membership_from(row: &AnyRow) -> Result<MembershipRecord, Error> {
         org_name: c.text("org_name")?,
         user_id: c.text("user_id")?,
         role: Role::parse(&c.text("role")?).map_err(|e| Error::corrupt("memberships.role", e))?,
+        via_provider: c
+            .opt_text("via_provider")?
+            .map(|id| OrgId::parse(&id))
+            .transpose()?,
     })
 }
 

@@ -47,7 +47,9 @@ impl Store {
                 .memberships(&user.id)
                 .await?
                 .iter()
-                .any(|m| &m.org_id == new.org_id)
+                // The staff of the organisation's IT provider may still be invited: a role of
+                // their own there wins over the one the provider gives them.
+                .any(|m| &m.org_id == new.org_id && m.via_provider.is_none())
         {
             return Err(Error::AlreadyExists {
                 what: "membre",

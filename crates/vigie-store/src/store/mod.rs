@@ -17,13 +17,14 @@ mod accounts;
 mod jobs;
 mod members;
 mod passkeys;
+mod providers;
 
 pub use accounts::NewSession;
 
 use crate::records::{
     ChainHead, ContactRecord, DocumentRecord, EvidenceRecord, IncidentRecord, JournalEntryRecord,
-    NewDocument, NewEvidence, NewIncident, NewJournalEntry, OrgId, OrganisationRecord, StepDone,
-    StepDoneRecord,
+    NewDocument, NewEvidence, NewIncident, NewJournalEntry, OrgId, OrgKind, OrganisationRecord,
+    StepDone, StepDoneRecord,
 };
 
 /// Which database a [`Store`] talks to.
@@ -87,6 +88,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "passkeys",
         include_str!("../../migrations/sqlite/0006_passkeys.sql"),
         include_str!("../../migrations/postgres/0006_passkeys.sql"),
+    ),
+    (
+        7,
+        "providers",
+        include_str!("../../migrations/sqlite/0007_providers.sql"),
+        include_str!("../../migrations/postgres/0007_providers.sql"),
     ),
 ];
 
@@ -247,6 +254,8 @@ fn organisation_from(row: &AnyRow) -> Result<OrganisationRecord, Error> {
         name: c.text("name")?,
         profile: c.json("profile")?,
         created_at: c.time("created_at")?,
+        kind: OrgKind::parse(&c.text("kind")?)
+            .ok_or_else(|| Error::corrupt("organisations.kind", "genre inconnu"))?,
     })
 }
 
@@ -528,7 +537,7 @@ impl Store {
                 .map_err(db)?;
         }
         let existing = sqlx::query(
-            "SELECT id, name, profile, created_at FROM organisations \
+            "SELECT id, name, profile, created_at, kind FROM organisations \
              ORDER BY created_at, id LIMIT 1",
         )
         .fetch_optional(&mut *tx)
@@ -536,34 +545,46 @@ impl Store {
         .map_err(db)?;
         let record = match existing {
             Some(row) => organisation_from(&row)?,
-            None => insert_organisation(&mut tx, name_if_new).await?,
+            None => insert_organisation(&mut tx, name_if_new, OrgKind::Commune).await?,
         };
         tx.commit().await.map_err(db)?;
         Ok(record)
     }
 
-    /// Creates an organisation with an empty profile (`{}`).
+    /// Creates an organisation (a commune or any small organisation) with an empty profile
+    /// (`{}`).
     pub async fn create_organisation(&self, name: &str) -> Result<OrganisationRecord, Error> {
+        self.create_organisation_of_kind(name, OrgKind::Commune)
+            .await
+    }
+
+    /// Creates an organisation of the given kind (an IT provider: [`OrgKind::Prestataire`]).
+    pub async fn create_organisation_of_kind(
+        &self,
+        name: &str,
+        kind: OrgKind,
+    ) -> Result<OrganisationRecord, Error> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
-        insert_organisation(&mut conn, name).await
+        insert_organisation(&mut conn, name, kind).await
     }
 
     /// One organisation.
     pub async fn organisation(&self, org: &OrgId) -> Result<OrganisationRecord, Error> {
-        let row =
-            sqlx::query("SELECT id, name, profile, created_at FROM organisations WHERE id = $1")
-                .bind(org.as_str())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db)?
-                .ok_or_else(|| Error::not_found("organisation", org.as_str()))?;
+        let row = sqlx::query(
+            "SELECT id, name, profile, created_at, kind FROM organisations WHERE id = $1",
+        )
+        .bind(org.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .ok_or_else(|| Error::not_found("organisation", org.as_str()))?;
         organisation_from(&row)
     }
 
     /// Every organisation, oldest first (administration of a multi-organisation server).
     pub async fn list_organisations(&self) -> Result<Vec<OrganisationRecord>, Error> {
         let rows = sqlx::query(
-            "SELECT id, name, profile, created_at FROM organisations ORDER BY created_at, id",
+            "SELECT id, name, profile, created_at, kind FROM organisations ORDER BY created_at, id",
         )
         .fetch_all(&self.pool)
         .await
@@ -1229,20 +1250,24 @@ fn head_from(row: &AnyRow) -> Result<ChainHead, Error> {
 async fn insert_organisation(
     conn: &mut AnyConnection,
     name: &str,
+    kind: OrgKind,
 ) -> Result<OrganisationRecord, Error> {
     let record = OrganisationRecord {
         id: OrgId::parse(&new_id())?,
         name: name.to_string(),
         profile: serde_json::json!({}),
         created_at: Utc::now(),
+        kind,
     };
     sqlx::query(
-        "INSERT INTO organisations (id, name, profile, created_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO organisations (id, name, profile, created_at, kind) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(record.id.as_str())
     .bind(&record.name)
     .bind(json_text(&record.profile))
     .bind(ts(&record.created_at))
+    .bind(kind.as_str())
     .execute(&mut *conn)
     .await
     .map_err(db)?;
