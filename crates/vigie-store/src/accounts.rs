@@ -314,6 +314,17 @@ pub struct NewInvitation<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The first administrator of an organisation a provider adds
+/// ([`crate::Store::create_supported_organisation`]): invited like any member, through a link.
+#[derive(Debug, Clone)]
+pub struct FirstAdministrator<'a> {
+    /// SHA-256 of the link's token.
+    pub token_hash: &'a str,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// A WebAuthn passkey of a user (public material only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PasskeyRecord {

@@ -64,9 +64,9 @@ mod records;
 mod store;
 
 pub use accounts::{
-    InvitationRecord, MembershipRecord, NewInvitation, NewSecurityEvent, NewUser, PasskeyRecord,
-    ProviderLinkRecord, Role, SecurityEventRecord, SessionRecord, SessionStage, ThrottleRecord,
-    UserRecord,
+    FirstAdministrator, InvitationRecord, MembershipRecord, NewInvitation, NewSecurityEvent,
+    NewUser, PasskeyRecord, ProviderLinkRecord, Role, SecurityEventRecord, SessionRecord,
+    SessionStage, ThrottleRecord, UserRecord,
 };
 pub use blob::{
     BlobCheck, BlobRef, BlobStore, LocalBlobStore, S3BlobStore, S3Options, SharedBlobStore,

@@ -6,7 +6,9 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::{Env, assert_not_found};
-use vigie_store::{Error, NewSession, NewUser, OrgId, OrgKind, Role, SessionStage, UserRecord};
+use vigie_store::{
+    Error, FirstAdministrator, NewSession, NewUser, OrgId, OrgKind, Role, SessionStage, UserRecord,
+};
 
 async fn user(env: &Env, email: &str) -> UserRecord {
     env.store
@@ -342,7 +344,119 @@ async fn concurrent_links(env: &Env) {
     assert!(providers.contains(&current.provider_id));
 }
 
+/// A provider adds a commune: the organisation, the link and its first administrator's
+/// invitation together, or nothing.
+async fn a_provider_adds_a_commune(env: &Env) {
+    let store = &env.store;
+    let provider = store
+        .create_organisation_of_kind("Infogérance Morvan", OrgKind::Prestataire)
+        .await
+        .unwrap();
+    let technician = user(env, "technicien@morvan.fr").await;
+    store
+        .set_membership(&provider.id, &technician.id, Role::Agent)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let first = FirstAdministrator {
+        token_hash: "jeton-1",
+        email: " Secretariat@Mairie-Semur.FR ",
+        display_name: "Anne Leroy",
+        expires_at: now + Duration::days(7),
+    };
+    let (commune, link, invitation) = store
+        .create_supported_organisation(&provider.id, "Mairie de Semur", &first, "Marc Petit", now)
+        .await
+        .unwrap();
+    assert_eq!(commune.kind, OrgKind::Commune);
+    assert_eq!(commune.name, "Mairie de Semur");
+    assert_eq!(
+        (link.provider_id.clone(), link.org_id.clone()),
+        (provider.id.clone(), commune.id.clone())
+    );
+    assert_eq!(link.linked_by, "Marc Petit");
+    assert_eq!(invitation.org_id, commune.id);
+    assert_eq!(invitation.role, Role::Administrateur);
+    assert_eq!(invitation.email, "secretariat@mairie-semur.fr");
+    assert_eq!(invitation.invited_by, "Marc Petit");
+    assert_eq!(
+        store.pending_invitations(&commune.id, now).await.unwrap(),
+        vec![invitation]
+    );
+    // The provider's agent works there at once, as prestataire.
+    assert!(places(env, &technician).await.contains(&(
+        commune.id.clone(),
+        Role::Prestataire,
+        Some(provider.id.clone())
+    )));
+    // The invited administrator accepts: a member of their own, administrator.
+    let (_, admin) = store
+        .accept_invitation("jeton-1", "Anne Leroy", "$argon2id$fictif", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        places(env, &admin).await,
+        vec![(commune.id.clone(), Role::Administrateur, None)]
+    );
+
+    // All or nothing: a link token already used makes the whole addition fail, and no
+    // commune is left behind without an administrator.
+    let before = store.list_organisations().await.unwrap().len();
+    let reused = FirstAdministrator {
+        token_hash: "jeton-1",
+        email: "autre@mairie.fr",
+        display_name: "Autre",
+        expires_at: now + Duration::days(7),
+    };
+    assert!(
+        store
+            .create_supported_organisation(
+                &provider.id,
+                "Mairie fantôme",
+                &reused,
+                "Marc Petit",
+                now
+            )
+            .await
+            .is_err()
+    );
+    let bad_address = FirstAdministrator {
+        email: "pas une adresse",
+        token_hash: "jeton-2",
+        ..reused.clone()
+    };
+    assert!(
+        store
+            .create_supported_organisation(
+                &provider.id,
+                "Mairie fantôme",
+                &bad_address,
+                "Marc Petit",
+                now
+            )
+            .await
+            .is_err()
+    );
+    // Only a provider adds communes.
+    let fresh = FirstAdministrator {
+        token_hash: "jeton-3",
+        ..reused.clone()
+    };
+    match store
+        .create_supported_organisation(&commune.id, "Mairie fantôme", &fresh, "x", now)
+        .await
+    {
+        Err(Error::Invalid { .. }) => {}
+        other => panic!("a commune adding a commune: {other:?}"),
+    }
+    let after = store.list_organisations().await.unwrap();
+    assert_eq!(after.len(), before, "nothing half-made");
+    assert!(!after.iter().any(|o| o.name == "Mairie fantôme"));
+    assert_eq!(store.provider_links(&provider.id).await.unwrap().len(), 1);
+}
+
 on_both_backends!(
+    a_provider_adds_a_commune,
     provider_staff_work_in_linked_organisations,
     links_that_are_refused,
     concurrent_links,

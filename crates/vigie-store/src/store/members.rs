@@ -3,6 +3,7 @@
 //! administrator: the last one can be neither demoted nor removed.
 
 use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use super::accounts::{insert_membership, insert_user, normalise_email};
@@ -33,6 +34,34 @@ fn invitation_from(row: &AnyRow) -> Result<InvitationRecord, Error> {
     })
 }
 
+/// Inserts an invitation (`email` already normalised).
+pub(super) async fn insert_invitation(
+    conn: &mut AnyConnection,
+    new: &NewInvitation<'_>,
+    email: &str,
+) -> Result<InvitationRecord, Error> {
+    let sql = concat!(
+        "INSERT INTO invitations (token_hash, ",
+        invitation_cols!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL) RETURNING ",
+        invitation_cols!()
+    );
+    let row = sqlx::query(sql)
+        .bind(new.token_hash)
+        .bind(new_id())
+        .bind(new.org_id.as_str())
+        .bind(email)
+        .bind(new.display_name)
+        .bind(new.role.as_str())
+        .bind(new.invited_by)
+        .bind(ts(&Utc::now()))
+        .bind(ts(&new.expires_at))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+    invitation_from(&row)
+}
+
 impl Store {
     /// Records an invitation. The address may already have an account (an IT provider's
     /// technician working for several communes): that person accepts it signed in, with
@@ -56,26 +85,8 @@ impl Store {
                 key: email,
             });
         }
-        let sql = concat!(
-            "INSERT INTO invitations (token_hash, ",
-            invitation_cols!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL) RETURNING ",
-            invitation_cols!()
-        );
-        let row = sqlx::query(sql)
-            .bind(new.token_hash)
-            .bind(new_id())
-            .bind(new.org_id.as_str())
-            .bind(&email)
-            .bind(new.display_name)
-            .bind(new.role.as_str())
-            .bind(new.invited_by)
-            .bind(ts(&Utc::now()))
-            .bind(ts(&new.expires_at))
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)?;
-        invitation_from(&row)
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        insert_invitation(&mut conn, new, &email).await
     }
 
     /// The organisation's invitations not accepted and not expired at `now`, newest first.

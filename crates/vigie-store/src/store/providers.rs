@@ -7,10 +7,16 @@
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 
-use super::{Cols, db, new_id, ts};
-use crate::accounts::ProviderLinkRecord;
+use sqlx::AnyConnection;
+
+use super::accounts::normalise_email;
+use super::members::insert_invitation;
+use super::{Cols, db, insert_organisation, new_id, ts};
+use crate::accounts::{
+    FirstAdministrator, InvitationRecord, NewInvitation, ProviderLinkRecord, Role,
+};
 use crate::error::Error;
-use crate::records::{OrgId, OrgKind};
+use crate::records::{OrgId, OrgKind, OrganisationRecord};
 use crate::store::{Backend, Store};
 
 /// Columns of a link with both organisations' names (`l` the link, `p` the provider, `o` the
@@ -42,6 +48,76 @@ fn link_from(row: &AnyRow) -> Result<ProviderLinkRecord, Error> {
     })
 }
 
+/// The checks and the insert of [`Store::link_provider`], inside the caller's write
+/// transaction.
+async fn insert_link(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    provider: &OrgId,
+    org: &OrgId,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<ProviderLinkRecord, Error> {
+    let kind_sql = match backend {
+        Backend::Sqlite => "SELECT kind FROM organisations WHERE id = $1",
+        // Locks both rows: a concurrent link of the same organisation waits here, then sees
+        // the link made first.
+        Backend::Postgres => "SELECT kind FROM organisations WHERE id = $1 FOR UPDATE",
+    };
+    let mut kind_of = async |id: &OrgId| -> Result<String, Error> {
+        let row = sqlx::query(kind_sql)
+            .bind(id.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?
+            .ok_or_else(|| Error::not_found("organisation", id.as_str()))?;
+        Cols(&row).text("kind")
+    };
+    if kind_of(provider).await? != OrgKind::Prestataire.as_str() {
+        return Err(Error::Invalid {
+            what: "prestataire",
+            detail: "cette organisation n'est pas un prestataire informatique".to_owned(),
+        });
+    }
+    if kind_of(org).await? != OrgKind::Commune.as_str() {
+        return Err(Error::Invalid {
+            what: "organisation suivie",
+            detail: "un prestataire informatique ne peut pas être suivi par un autre".to_owned(),
+        });
+    }
+    let current =
+        sqlx::query("SELECT 1 AS n FROM provider_links WHERE org_id = $1 AND ended_at IS NULL")
+            .bind(org.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+    if current.is_some() {
+        return Err(Error::AlreadyExists {
+            what: "prestataire de l'organisation",
+            key: org.as_str().to_owned(),
+        });
+    }
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO provider_links (id, provider_id, org_id, linked_at, linked_by) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(provider.as_str())
+    .bind(org.as_str())
+    .bind(ts(&at))
+    .bind(by)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    let row = sqlx::query(link_query!("WHERE l.id = $1"))
+        .bind(&id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+    link_from(&row)
+}
+
 impl Store {
     /// Links `org` to the IT provider `provider`, recording who agreed (`by`, a display name
     /// kept as written) and when. Refused when `provider` is not an IT provider
@@ -57,71 +133,43 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<ProviderLinkRecord, Error> {
         let mut tx = self.begin_write().await?;
-        let kind_of = |id: &OrgId| {
-            let sql = match self.backend {
-                Backend::Sqlite => "SELECT kind FROM organisations WHERE id = $1",
-                // Locks both rows: a concurrent link of the same organisation waits here, then
-                // sees the link made first.
-                Backend::Postgres => "SELECT kind FROM organisations WHERE id = $1 FOR UPDATE",
-            };
-            sqlx::query(sql).bind(id.as_str().to_owned())
-        };
-        let provider_kind = kind_of(provider)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?
-            .ok_or_else(|| Error::not_found("organisation", provider.as_str()))?;
-        if Cols(&provider_kind).text("kind")? != OrgKind::Prestataire.as_str() {
-            return Err(Error::Invalid {
-                what: "prestataire",
-                detail: "cette organisation n'est pas un prestataire informatique".to_owned(),
-            });
-        }
-        let org_kind = kind_of(org)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?
-            .ok_or_else(|| Error::not_found("organisation", org.as_str()))?;
-        if Cols(&org_kind).text("kind")? != OrgKind::Commune.as_str() {
-            return Err(Error::Invalid {
-                what: "organisation suivie",
-                detail: "un prestataire informatique ne peut pas être suivi par un autre"
-                    .to_owned(),
-            });
-        }
-        let current =
-            sqlx::query("SELECT 1 AS n FROM provider_links WHERE org_id = $1 AND ended_at IS NULL")
-                .bind(org.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db)?;
-        if current.is_some() {
-            return Err(Error::AlreadyExists {
-                what: "prestataire de l'organisation",
-                key: org.as_str().to_owned(),
-            });
-        }
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO provider_links (id, provider_id, org_id, linked_at, linked_by) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(provider.as_str())
-        .bind(org.as_str())
-        .bind(ts(&at))
-        .bind(by)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        let row = sqlx::query(link_query!("WHERE l.id = $1"))
-            .bind(&id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db)?;
-        let record = link_from(&row)?;
+        let record = insert_link(&mut tx, self.backend, provider, org, by, at).await?;
         tx.commit().await.map_err(db)?;
         Ok(record)
+    }
+
+    /// A provider adds a commune it will support: the organisation, the link and the
+    /// invitation of the commune's first administrator, all or nothing (a commune without an
+    /// administrator could never end the link nor invite its own staff). `by` is the
+    /// provider's administrator, recorded as who made the link and who invited.
+    pub async fn create_supported_organisation(
+        &self,
+        provider: &OrgId,
+        name: &str,
+        first_administrator: &FirstAdministrator<'_>,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(OrganisationRecord, ProviderLinkRecord, InvitationRecord), Error> {
+        let email = normalise_email(first_administrator.email)?;
+        let mut tx = self.begin_write().await?;
+        let org = insert_organisation(&mut tx, name, OrgKind::Commune).await?;
+        let link = insert_link(&mut tx, self.backend, provider, &org.id, by, at).await?;
+        let invitation = insert_invitation(
+            &mut tx,
+            &NewInvitation {
+                org_id: &org.id,
+                token_hash: first_administrator.token_hash,
+                email: &email,
+                display_name: first_administrator.display_name,
+                role: Role::Administrateur,
+                invited_by: by,
+                expires_at: first_administrator.expires_at,
+            },
+            &email,
+        )
+        .await?;
+        tx.commit().await.map_err(db)?;
+        Ok((org, link, invitation))
     }
 
     /// Ends the current link of `org` to its provider (either side may end it), recording who
