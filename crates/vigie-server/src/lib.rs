@@ -101,11 +101,13 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/invitation/rejoindre", Access::SignedIn),
     ("POST", "/organisation", Access::SignedIn),
     ("GET", "/organisations", Access::SignedIn),
+    ("POST", "/organisations/communes", Access::Admin),
     ("GET", "/membres", Access::Admin),
     ("POST", "/membres/inviter", Access::Admin),
     ("POST", "/membres/{id}/role", Access::Admin),
     ("POST", "/membres/{id}/retirer", Access::Admin),
     ("POST", "/membres/invitations/{id}/annuler", Access::Admin),
+    ("POST", "/membres/prestataire/fin", Access::Admin),
     ("GET", "/contacts", Access::SignedIn),
     ("POST", "/contacts", Access::SignedIn),
     ("POST", "/contacts/{id}/verifie", Access::SignedIn),
@@ -143,6 +145,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/contacts", Access::SignedIn),
     ("GET", "/api/membres", Access::Admin),
     ("GET", "/api/organisations", Access::SignedIn),
+    ("GET", "/api/communes", Access::SignedIn),
+    ("GET", "/api/prestataire", Access::Admin),
 ];
 
 /// The OpenAPI document of the JSON API.
@@ -189,7 +193,7 @@ async fn not_found() -> Error {
 pub fn router(state: AppState) -> Router {
     use pages::{
         account, contacts, dashboard, incidents, language, mailboxes, members, organisations,
-        setup, signin,
+        providers, setup, signin,
     };
     let upload_limit = usize::try_from(
         state
@@ -273,11 +277,13 @@ pub fn router(state: AppState) -> Router {
         .route("/invitation/rejoindre", post(members::join))
         .route("/organisation", post(organisations::switch))
         .route("/organisations", get(organisations::overview))
+        .route("/organisations/communes", post(providers::add_commune))
         .route("/membres", get(members::show))
         .route("/membres/inviter", post(members::invite))
         .route("/membres/{id}/role", post(members::change_role))
         .route("/membres/{id}/retirer", post(members::remove))
         .route("/membres/invitations/{id}/annuler", post(members::cancel))
+        .route("/membres/prestataire/fin", post(providers::end_link))
         .route("/contacts", get(contacts::show).post(contacts::add))
         .route("/contacts/{id}/verifie", post(contacts::verified))
         .route("/contacts/{id}/supprimer", post(contacts::remove))
@@ -310,6 +316,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/membres", get(members::api_list))
         .route("/api/organisations", get(organisations::api_list))
+        .route("/api/communes", get(providers::api_communes))
+        .route("/api/prestataire", get(providers::api_provider))
         .fallback(not_found)
         // Outermost last: headers on everything, errors rendered for every inner layer
         // (the anti-forgery refusals included).

@@ -262,6 +262,23 @@ const PASSWORD: &str = "girafe-pluie-cartable-jeudi";
 /// Setup wizard → TOTP enrolment. Returns the browser (signed in), the TOTP secret and the
 /// recovery codes.
 async fn set_up(env: &Env) -> (Browser, String, Vec<String>) {
+    set_up_as(
+        env,
+        "Mairie de Saint-Exemple",
+        "commune",
+        "Secretariat@Mairie-Saint-Exemple.fr",
+    )
+    .await
+}
+
+/// [`set_up`] for an organisation of the given kind (`commune` or `prestataire`), with Claire
+/// Martin as its first administrator.
+async fn set_up_as(
+    env: &Env,
+    organisation: &str,
+    genre: &str,
+    email: &str,
+) -> (Browser, String, Vec<String>) {
     let mut b = Browser::new(env);
     let path = env.setup_url.trim_start_matches(&env.base).to_string();
     let form = b.get(&path).await;
@@ -274,9 +291,10 @@ async fn set_up(env: &Env) -> (Browser, String, Vec<String>) {
             &[
                 ("csrf", &csrf),
                 ("jeton", &jeton),
-                ("organisation", "Mairie de Saint-Exemple"),
+                ("organisation", organisation),
+                ("genre", genre),
                 ("nom", "Claire Martin"),
-                ("email", "Secretariat@Mairie-Saint-Exemple.fr"),
+                ("email", email),
                 ("mot_de_passe", PASSWORD),
                 ("confirmation", PASSWORD),
             ],
@@ -1954,6 +1972,230 @@ async fn contacts_and_reflex_sheet(env: &Env) {
 // ---------------------------------------------------------------------------------------------
 // One account in two organisations: the provider's technician.
 
+/// An IT provider runs the server for the communes it looks after: set up as a provider, it
+/// adds a commune with its administrator's invitation (bad input refused field by field,
+/// nothing created); its staff work there as prestataire, each visit in the commune's
+/// journal; the commune's administrator sees the provider and its staff on « Membres » and
+/// ends the support, after which the provider's staff are refused at once.
+async fn provider_supports_communes(env: &Env) {
+    let (mut boss, _secret, _codes) = set_up_as(
+        env,
+        "Infogérance Bourgogne",
+        "prestataire",
+        "claire@infogerance-bourgogne.fr",
+    )
+    .await;
+    let home = boss.get("/").await;
+    assert!(
+        home.body.contains("<a href=\"/organisations\"") && home.shows("Communes suivies"),
+        "{}",
+        home.body
+    );
+    let overview = boss.get("/organisations").await;
+    assert_eq!(overview.status, 200, "{}", overview.body);
+    assert!(overview.shows("Ajouter une commune que vous accompagnez"));
+    let csrf = overview.field("csrf");
+    let refused = boss
+        .post(
+            "/organisations/communes",
+            &[
+                ("csrf", csrf.as_str()),
+                ("commune", " "),
+                ("nom", "Anne Leroy"),
+                ("email", "pas-une-adresse"),
+            ],
+        )
+        .await;
+    assert_field_errors(
+        &refused,
+        &[
+            "Indiquez le nom de la commune (200 caractères au plus).",
+            "Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr).",
+        ],
+    );
+    assert!(refused.body.contains("value=\"Anne Leroy\""), "kept");
+    let organisations = |env: &Env| {
+        let store = env.store.clone();
+        async move {
+            store
+                .list_organisations()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    assert_eq!(organisations(env).await.len(), 1, "nothing created");
+
+    let added = boss
+        .post(
+            "/organisations/communes",
+            &[
+                ("csrf", csrf.as_str()),
+                ("commune", "Mairie de Semur"),
+                ("nom", "Anne Leroy"),
+                ("email", "Secretariat@Mairie-Semur.fr"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert!(
+        added.shows("Mairie de Semur est ajoutée ; invitation créée pour Anne Leroy."),
+        "{}",
+        added.body
+    );
+    assert!(added.shows("Prestataire informatique"), "its role there");
+    let link = added
+        .between("data-testid=\"lien-invitation\">", "</code>")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let commune = organisations(env)
+        .await
+        .into_iter()
+        .find(|o| o.name == "Mairie de Semur")
+        .unwrap_or_else(|| panic!("the commune"));
+    assert_eq!(commune.kind, vigie_store::OrgKind::Commune);
+    let journal = boss.get("/journal-securite").await;
+    assert!(
+        journal.shows("Commune « Mairie de Semur » ajoutée ; Anne Leroy (secretariat@mairie-semur.fr) invité(e) comme administrateur"),
+        "{}",
+        journal.body
+    );
+
+    let api = boss.get("/api/communes").await;
+    assert_eq!(api.status, 200, "{}", api.body);
+    let api: serde_json::Value = serde_json::from_str(&api.body).unwrap_or_default();
+    assert_eq!(api["schema"], "vigie.provider_communes.v1");
+    assert_eq!(api["communes"][0]["nom"], "Mairie de Semur");
+    assert_eq!(api["communes"][0]["fin"], serde_json::Value::Null);
+
+    // The commune's administrator joins, and sees who supports the commune.
+    let mut anne = accept(env, &link, "Anne Leroy", PASSWORD).await;
+    let api = anne.get("/api/prestataire").await;
+    assert_eq!(api.status, 200, "{}", api.body);
+    let api: serde_json::Value = serde_json::from_str(&api.body).unwrap_or_default();
+    assert_eq!(api["prestataire"]["nom"], "Infogérance Bourgogne");
+    assert_eq!(
+        api["prestataire"]["equipe"][0]["email"],
+        "claire@infogerance-bourgogne.fr"
+    );
+    assert_eq!(
+        anne.get("/api/communes").await.status,
+        403,
+        "not a provider"
+    );
+    let members = anne.get("/membres").await;
+    assert_eq!(members.status, 200, "{}", members.body);
+    assert!(members.shows("Votre prestataire informatique"));
+    assert!(
+        members.shows("Infogérance Bourgogne suit l'organisation depuis le"),
+        "{}",
+        members.body
+    );
+    assert!(members.shows("Claire Martin (claire@infogerance-bourgogne.fr)"));
+    let member_table = members.between("id=\"t-membres\"", "</table>");
+    assert!(
+        member_table.contains("secretariat@mairie-semur.fr")
+            && !member_table.contains("infogerance-bourgogne.fr"),
+        "the provider's staff are not members: {member_table}"
+    );
+
+    // The provider's administrator works in the commune as prestataire; each visit is logged
+    // in the commune's journal, and the commune's members are not theirs to manage.
+    let csrf = boss.get("/").await.field("csrf");
+    let switched = boss
+        .post(
+            "/organisation",
+            &[("csrf", csrf.as_str()), ("org", commune.id.as_str())],
+        )
+        .await;
+    assert_eq!(switched.status, 303, "{}", switched.body);
+    let incidents = boss.get("/incidents").await;
+    assert_eq!(incidents.status, 200, "{}", incidents.body);
+    assert!(incidents.shows("Mairie de Semur"));
+    assert_eq!(boss.get("/membres").await.status, 403);
+    let csrf_boss = incidents.field("csrf");
+    assert_eq!(
+        boss.post(
+            "/organisations/communes",
+            &[
+                ("csrf", csrf_boss.as_str()),
+                ("commune", "Autre"),
+                ("nom", "X"),
+                ("email", "x@y.fr")
+            ],
+        )
+        .await
+        .status,
+        403,
+        "communes are added from the provider only"
+    );
+    let journal = anne.get("/journal-securite").await;
+    assert!(
+        journal.shows(
+            "Commune créée et suivie par le prestataire informatique « Infogérance Bourgogne »"
+        ),
+        "{}",
+        journal.body
+    );
+    assert!(
+        journal.shows("Accès du prestataire : GET /incidents"),
+        "{}",
+        journal.body
+    );
+
+    // The commune ends the support: the box must be ticked; then the provider's staff are
+    // refused at their next request, and both journals say so.
+    let csrf_anne = members.field("csrf");
+    let unticked = anne
+        .post("/membres/prestataire/fin", &[("csrf", csrf_anne.as_str())])
+        .await;
+    assert_eq!(unticked.status, 400, "{}", unticked.body);
+    assert!(boss.get("/incidents").await.status == 200, "still linked");
+    let ended = anne
+        .post(
+            "/membres/prestataire/fin",
+            &[("csrf", csrf_anne.as_str()), ("confirmer", "oui")],
+        )
+        .await;
+    assert_eq!(ended.status, 303, "{}", ended.body);
+    assert_eq!(ended.location(), "/membres");
+    assert!(
+        !anne
+            .get("/membres")
+            .await
+            .shows("Votre prestataire informatique")
+    );
+    let api = anne.get("/api/prestataire").await;
+    assert!(api.body.contains("\"prestataire\":null"), "{}", api.body);
+    assert_eq!(boss.get("/incidents").await.status, 403);
+    let journal = anne.get("/journal-securite").await;
+    assert!(
+        journal.shows("Fin du suivi par le prestataire informatique « Infogérance Bourgogne »")
+    );
+    let links = env
+        .store
+        .provider_links(&first_org_of(env, "claire@infogerance-bourgogne.fr").await)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].ended_by.as_deref(), Some("Anne Leroy"));
+    // A commune's administrator cannot add communes either.
+    let csrf_anne = anne.get("/").await.field("csrf");
+    assert_eq!(
+        anne.post(
+            "/organisations/communes",
+            &[
+                ("csrf", csrf_anne.as_str()),
+                ("commune", "Autre"),
+                ("nom", "X"),
+                ("email", "x@y.fr")
+            ],
+        )
+        .await
+        .status,
+        403
+    );
+}
+
 async fn provider_across_communes(env: &Env) {
     let (mut claire, _secret, _codes) = set_up(env).await;
     let (mut villeneuve, token) = other_org_admin(env).await;
@@ -2761,6 +3003,7 @@ on_both_backends!(
     new_device_email,
     contacts_and_reflex_sheet,
     provider_across_communes,
+    provider_supports_communes,
     passkey_ceremonies,
     concurrent_guesses,
     english_findings,

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::records::OrgId;
+use crate::records::{OrgId, OrgKind};
 
 /// What a member may do in an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -133,6 +133,8 @@ pub struct MembershipRecord {
     pub org_id: OrgId,
     /// Its name.
     pub org_name: String,
+    /// What it is: a commune, or an IT provider.
+    pub org_kind: OrgKind,
     /// The user.
     pub user_id: String,
     /// The role there.

@@ -79,9 +79,14 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Ajouter et lancer le premier contrôle",
         "Add and run the first check",
     ),
+    ("Ajouter la commune", "Add the council"),
     ("Ajouter un contact", "Add a contact"),
     ("Ajouter une boîte aux lettres", "Add a mailbox"),
     ("Ajouter une clé d'accès", "Add a passkey"),
+    (
+        "Ajouter une commune que vous accompagnez",
+        "Add a council you look after",
+    ),
     ("Ajoutée par {nom}.", "Added by {nom}."),
     ("Aller au contenu", "Skip to content"),
     ("Aller au tableau de bord", "Go to the dashboard"),
@@ -167,6 +172,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("Ce qui se passe", "What is happening"),
     (
+        "Ces personnes de son équipe consultent l'état de l'organisation, ses constats et ses incidents, avec le rôle de prestataire ; chacune de leurs consultations est écrite dans le journal de sécurité.",
+        "These members of its team see the organisation's state, findings and incidents, with the IT provider role; each of their visits is written in the security log.",
+    ),
+    (
         "Cette adresse électronique n'est pas valide (attendu : nom@domaine.fr).",
         "This e-mail address is not valid (expected: name@domain.fr).",
     ),
@@ -204,6 +213,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     (
         "Choisissez le chiffrement dans la liste.",
         "Choose the encryption from the list.",
+    ),
+    (
+        "Choisissez le genre de votre organisation.",
+        "Choose what kind of organisation yours is.",
     ),
     (
         "Choisissez le rôle de ce contact dans la liste.",
@@ -244,6 +257,11 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Collez un certificat au format PEM (il commence par « -----BEGIN CERTIFICATE----- »), ou laissez vide.",
         "Paste a certificate in PEM format (it starts with \"-----BEGIN CERTIFICATE-----\"), or leave empty.",
     ),
+    (
+        "Communes qui ont mis fin au suivi",
+        "Councils that ended your support",
+    ),
+    ("Communes suivies", "Councils you support"),
     (
         "Connectez-vous d'abord avec {adresse} (mot de passe et code), puis rouvrez ce lien pour confirmer.",
         "First sign in with {adresse} (password and code), then open this link again to confirm.",
@@ -400,6 +418,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Enter the mailbox's password (or app password).",
     ),
     (
+        "Indiquez le nom de la commune (200 caractères au plus).",
+        "Enter the council's name (200 characters at most).",
+    ),
+    (
         "Indiquez le nom de la personne ou de l'entreprise (200 caractères au plus).",
         "Enter the name of the person or company (200 characters at most).",
     ),
@@ -466,6 +488,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     (
         "La boîte n'a pas été ajoutée :",
         "The mailbox was not added:",
+    ),
+    (
+        "La commune n'a pas été ajoutée :",
+        "The council was not added:",
     ),
     (
         "La double authentification est activée.",
@@ -549,6 +575,11 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("Membres actuels", "Current members"),
     ("Menu principal", "Main menu"),
     ("Messagerie", "Mail"),
+    ("Mettre fin au suivi", "End the support"),
+    (
+        "Mettre fin au suivi par {prestataire} : son équipe n'aura plus accès à l'organisation. Seul le prestataire pourra ensuite proposer un nouveau suivi.",
+        "End the support by {prestataire}: its team will no longer have access to the organisation. Only the provider can offer new support afterwards.",
+    ),
     ("Mon compte", "My account"),
     ("Mot de passe", "Password"),
     ("Navigateur", "Browser"),
@@ -573,6 +604,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Nom de la clé (pour la reconnaître)",
         "Name of the key (to recognise it)",
     ),
+    ("Nom de la commune", "Council name"),
     (
         "Nom du délégué à la protection des données (souvent mutualisé : centre de gestion, syndicat informatique), téléphone, courriel.",
         "Name of the data protection officer (often shared: centre de gestion, IT syndicate), phone, e-mail.",
@@ -641,6 +673,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("Preuves", "Evidence"),
     ("Prénom et nom", "First and last name"),
+    (
+        "Prénom et nom de son administrateur",
+        "Its administrator's first and last name",
+    ),
     (
         "QR code d'activation de la double authentification",
         "QR code to enable two-factor authentication",
@@ -718,6 +754,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Vigie checks the organisation's mailboxes: the settings that can leak or hide messages (forwarding, filters, automatic replies), the security of the connection and of the password, and what an attacker would find in the messages (bank details, ID documents, deeds, signatures…).",
     ),
     (
+        "Vigie crée l'organisation de la commune et un lien d'invitation pour son administrateur, qui choisira son mot de passe et sa double authentification. Votre équipe (administrateurs et agents) y travaille ensuite avec le rôle de prestataire ; la commune voit chacune de vos consultations et peut mettre fin au suivi.",
+        "Vigie creates the council's organisation and an invitation link for its administrator, who will choose a password and set up two-factor sign-in. Your team (administrators and agents) then works there with the IT provider role; the council sees each of your visits and can end your support.",
+    ),
+    (
         "Vigie demande toujours un second facteur (code à six chiffres de votre application, ou code de secours) après le mot de passe.",
         "Vigie always asks for a second factor (six-digit code from your app, or a recovery code) after the password.",
     ),
@@ -749,7 +789,13 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("Votre identifiant sera", "Your login will be"),
     ("Votre organisation", "Your organisation"),
+    ("Votre prestataire informatique", "Your IT provider"),
     ("Votre rôle", "Your role"),
+    ("Vous installez Vigie pour", "You are setting up Vigie for"),
+    (
+        "Vous suivez déjà une organisation de ce nom.",
+        "You already support an organisation with this name.",
+    ),
     (
         "Vous êtes connecté(e) avec un autre compte ({compte}). Déconnectez-vous, connectez-vous avec {adresse}, puis rouvrez ce lien.",
         "You are signed in with another account ({compte}). Sign out, sign in with {adresse}, then open this link again.",
@@ -803,6 +849,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "this page is for the organisation's administrators only",
     ),
     ("clos", "closed"),
+    (
+        "cochez la case pour confirmer la fin du suivi par le prestataire",
+        "tick the box to confirm the end of the provider's support",
+    ),
     ("connexion requise", "sign-in required"),
     (
         "connexion. Imprimez-les ou recopiez-les, et rangez-les à l'abri (pas dans votre messagerie). Ils ne seront plus jamais affichés.",
@@ -953,6 +1003,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "unknown role: choose one from the list",
     ),
     (
+        "seul un prestataire informatique ajoute des communes qu'il accompagne",
+        "only an IT provider adds the councils it looks after",
+    ),
+    (
         "suit les boîtes aux lettres, déclare et traite les incidents.",
         "monitors the mailboxes, reports and handles incidents.",
     ),
@@ -965,10 +1019,18 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "trop de tentatives de connexion : par sécurité, patientez {n} secondes avant de réessayer",
         "too many sign-in attempts: for security, wait {n} seconds before trying again",
     ),
+    (
+        "un prestataire informatique qui accompagne plusieurs communes : vous ajouterez ensuite chacune d'elles, avec son administrateur",
+        "an IT provider that looks after several councils: you will then add each of them, with its administrator",
+    ),
     ("une", "one"),
     (
         "une erreur interne est survenue ; l'opération n'a pas été enregistrée. Réessayez dans un instant, et si le problème continue, prévenez votre prestataire informatique.",
         "an internal error occurred; the operation was not saved. Try again in a moment, and if the problem persists, tell your IT provider.",
+    ),
+    (
+        "votre commune, ou une petite organisation",
+        "your council, or a small organisation",
     ),
     (
         "votre rôle (élu) permet de consulter, pas de modifier : demandez à un agent ou à un administrateur",
@@ -979,6 +1041,14 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "you are no longer a member of this organisation: sign in again",
     ),
     ("vérifié le {date}", "checked on {date}"),
+    (
+        "{commune} est ajoutée ; invitation créée pour {nom}.",
+        "{commune} has been added; invitation created for {nom}.",
+    ),
+    (
+        "{commune}, le {date} ({nom}).",
+        "{commune}, on {date} ({nom}).",
+    ),
     (
         "{document} (PDF, en français)",
         "{document} (PDF, in French)",
@@ -1014,6 +1084,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("{n} octets", "{n} bytes"),
     ("{n} élevé", "{n} high"),
     ("{n} élevés", "{n} high"),
+    (
+        "{prestataire} suit l'organisation depuis le {date} (accord de {nom}).",
+        "{prestataire} has supported the organisation since {date} (agreed by {nom}).",
+    ),
     (
         "{role}, lien valable jusqu'au {date}",
         "{role}, link valid until {date}",

@@ -14,6 +14,7 @@ use chrono::{Duration, Utc};
 use serde::Deserialize;
 use vigie_store::{InvitationRecord, NewInvitation, Role, SessionStage};
 
+use super::providers::ProviderSection;
 use super::setup::{check_chosen_password, to_enrolment};
 use super::{Chrome, FieldErrors, render, render_status, role_label, see_other};
 use crate::auth::{self, AnySession, ClientInfo, SignedIn, password, record_org_event};
@@ -23,7 +24,7 @@ use crate::security::CsrfToken;
 use crate::state::AppState;
 
 /// How long an invitation link works.
-const INVITATION_DAYS: i64 = 7;
+pub(super) const INVITATION_DAYS: i64 = 7;
 
 /// A member as the page shows it.
 #[derive(Debug, Clone)]
@@ -80,6 +81,8 @@ struct MembersPage {
     errors: FieldErrors,
     /// The link of the invitation just created, shown once.
     new_link: Option<(String, String)>,
+    /// The IT provider that supports the organisation, if any.
+    provider: Option<ProviderSection>,
 }
 
 async fn page(
@@ -120,6 +123,7 @@ async fn page(
         form,
         errors,
         new_link,
+        provider: ProviderSection::of(state, who).await?,
     })
 }
 
@@ -153,7 +157,7 @@ pub async fn show(State(state): State<AppState>, who: SignedIn) -> Result<Respon
 
 /// The address people type to reach this server: the configured public address, or the one
 /// the administrator's own browser used.
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+pub(super) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config().public_url {
         return url.clone();
     }

@@ -10,6 +10,7 @@ pub mod language;
 pub mod mailboxes;
 pub mod members;
 pub mod organisations;
+pub mod providers;
 pub mod setup;
 pub mod signin;
 
@@ -38,6 +39,8 @@ pub struct Chrome {
     pub active: &'static str,
     /// Administrators see the security journal.
     pub is_admin: bool,
+    /// The organisation worked on is an IT provider: the menu leads to its communes.
+    pub is_provider: bool,
     /// A confirmation to show once (already in the page's language).
     pub flash: Option<String>,
     /// Reload the page every few seconds (a job is running): progress without JavaScript.
@@ -72,6 +75,7 @@ impl Chrome {
             org: Some(who.membership.org_name.clone()),
             active,
             is_admin: who.role() == vigie_store::Role::Administrateur,
+            is_provider: who.membership.org_kind == vigie_store::OrgKind::Prestataire,
             flash: None,
             refresh: false,
             orgs: if who.memberships.len() > 1 {

@@ -1,7 +1,9 @@
 //! Several organisations for one account (an IT provider's technician supports several
 //! communes): the switcher in the header, and an overview of each organisation's posture —
 //! open incidents and open mailbox findings. A provider's look at a commune is written in that
-//! commune's security journal, like every other access of its staff.
+//! commune's security journal, like every other access of its staff. For an IT provider, the
+//! same page lists the communes it supports and lets its administrators add one (see
+//! [`super::providers`]).
 
 use askama::Template;
 use axum::Form;
@@ -9,8 +11,9 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
-use vigie_store::{OrgId, Role, SeverityCounts};
+use vigie_store::{MembershipRecord, OrgId, Role, SeverityCounts};
 
+use super::providers::ProviderPanel;
 use super::{Chrome, render, see_other};
 use crate::auth::{ClientInfo, SignedIn, record_org_event};
 use crate::error::Error;
@@ -55,9 +58,11 @@ pub struct OrgLine {
 
 #[derive(Template)]
 #[template(path = "organisations.html")]
-struct OverviewPage {
+pub(super) struct OverviewPage {
     chrome: Chrome,
     orgs: Vec<OrgLine>,
+    /// Shown when the organisation worked on is an IT provider.
+    provider: Option<ProviderPanel>,
 }
 
 /// `GET /organisations`
@@ -66,9 +71,22 @@ pub async fn overview(
     who: SignedIn,
     client: ClientInfo,
 ) -> Result<Response, Error> {
+    let panel = ProviderPanel::for_visit(&state, &who).await?;
+    render(&overview_page(&state, &who, &who.memberships, &client, panel).await?)
+}
+
+/// The overview of `memberships` (those of the request, or read again after a commune was
+/// added), with the provider's panel when there is one.
+pub(super) async fn overview_page(
+    state: &AppState,
+    who: &SignedIn,
+    memberships: &[MembershipRecord],
+    client: &ClientInfo,
+    provider: Option<ProviderPanel>,
+) -> Result<OverviewPage, Error> {
     let now = Utc::now();
     let mut orgs = Vec::new();
-    for m in &who.memberships {
+    for m in memberships {
         let incidents = state.incidents(&m.org_id).list(now).await?;
         let open: Vec<_> = incidents.iter().filter(|v| v.status != "clos").collect();
         let overdue = open
@@ -92,12 +110,12 @@ pub async fn overview(
         if m.role == Role::Prestataire && m.org_id != who.membership.org_id {
             // The current organisation's visit is already logged by the extractor.
             record_org_event(
-                &state,
+                state,
                 &m.org_id,
                 &who.user,
                 "acces_prestataire",
                 "Accès du prestataire : vue d'ensemble (incidents et constats)".into(),
-                &client,
+                client,
             )
             .await?;
         }
@@ -112,9 +130,10 @@ pub async fn overview(
             mailboxes,
         });
     }
-    render(&OverviewPage {
-        chrome: Chrome::signed_in(who.lang.t("Vue d'ensemble"), &who, "organisations"),
+    Ok(OverviewPage {
+        chrome: Chrome::signed_in(who.lang.t("Vue d'ensemble"), who, "organisations"),
         orgs,
+        provider,
     })
 }
 

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::Response;
 use serde::Deserialize;
-use vigie_store::{NewUser, SessionStage};
+use vigie_store::{NewUser, OrgKind, SessionStage};
 
 use super::{Chrome, FieldErrors, render, render_status, see_other};
 use crate::auth::{self, ClientInfo, SESSION_COOKIE, password};
@@ -47,6 +47,10 @@ pub struct SetupForm {
     jeton: String,
     #[serde(default)]
     pub organisation: String,
+    /// `commune` (default) or `prestataire`: an IT provider running the server for the
+    /// communes it looks after.
+    #[serde(default)]
+    pub genre: String,
     #[serde(default)]
     pub nom: String,
     #[serde(default)]
@@ -139,6 +143,17 @@ pub async fn submit(
             lang.t("Ce nom est trop long (200 caractères au plus)."),
         );
     }
+    let kind = match form.genre.trim() {
+        "" | "commune" => Some(OrgKind::Commune),
+        "prestataire" => Some(OrgKind::Prestataire),
+        _ => None,
+    };
+    if kind.is_none() {
+        errors.add(
+            "genre",
+            lang.t("Choisissez le genre de votre organisation."),
+        );
+    }
     if form.nom.trim().is_empty() {
         errors.add("nom", lang.t("Indiquez vos prénom et nom."));
     }
@@ -157,7 +172,7 @@ pub async fn submit(
         &context,
         lang,
     );
-    if !errors.is_empty() {
+    let (Some(kind), true) = (kind, errors.is_empty()) else {
         let chrome = Chrome::public(
             lang,
             lang.t("Installation"),
@@ -177,12 +192,13 @@ pub async fn submit(
                 errors,
             },
         );
-    }
+    };
     let hash = password::hash_off_thread(form.mot_de_passe.clone()).await?;
     let (_org, user) = state
         .store()
         .complete_setup(
             organisation,
+            kind,
             &NewUser {
                 email,
                 display_name: form.nom.trim().to_string(),
@@ -194,10 +210,17 @@ pub async fn submit(
         &state,
         &user,
         "installation",
-        format!(
-            "Organisation « {organisation} » créée avec {} comme premier administrateur",
-            user.display_name
-        ),
+        match kind {
+            OrgKind::Commune => format!(
+                "Organisation « {organisation} » créée avec {} comme premier administrateur",
+                user.display_name
+            ),
+            OrgKind::Prestataire => format!(
+                "Prestataire informatique « {organisation} » créé avec {} comme premier \
+                 administrateur",
+                user.display_name
+            ),
+        },
         &client,
     )
     .await?;

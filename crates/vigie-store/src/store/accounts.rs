@@ -180,11 +180,13 @@ impl Store {
         Ok(Cols(&row).count("n")? > 0)
     }
 
-    /// The setup wizard's one write: the first organisation, its first administrator and the
-    /// "done" mark, all or nothing. A second call fails with [`Error::AlreadyExists`].
+    /// The setup wizard's one write: the first organisation (a commune, or the IT provider
+    /// that runs the server for its communes), its first administrator and the "done" mark,
+    /// all or nothing. A second call fails with [`Error::AlreadyExists`].
     pub async fn complete_setup(
         &self,
         org_name: &str,
+        kind: OrgKind,
         admin: &NewUser,
     ) -> Result<(OrganisationRecord, UserRecord), Error> {
         let mut tx = self.begin_write().await?;
@@ -203,7 +205,7 @@ impl Store {
                     db(e)
                 }
             })?;
-        let org = insert_organisation(&mut tx, org_name, OrgKind::Commune).await?;
+        let org = insert_organisation(&mut tx, org_name, kind).await?;
         let user = insert_user(&mut tx, admin, now).await?;
         insert_membership(&mut tx, &org.id, &user.id, Role::Administrateur, now).await?;
         tx.commit().await.map_err(db)?;
@@ -274,7 +276,8 @@ impl Store {
     /// `via_provider` set), read from the `effective_memberships` view.
     pub async fn memberships(&self, user_id: &str) -> Result<Vec<MembershipRecord>, Error> {
         let rows = sqlx::query(
-            "SELECT m.org_id, o.name AS org_name, m.user_id, m.role, m.via_provider \
+            "SELECT m.org_id, o.name AS org_name, o.kind AS org_kind, m.user_id, m.role, \
+             m.via_provider \
              FROM effective_memberships m \
              JOIN organisations o ON o.id = m.org_id WHERE m.user_id = $1 \
              ORDER BY m.created_at, m.org_id",
@@ -289,7 +292,7 @@ impl Store {
     /// The members of an organisation.
     pub async fn members(&self, org: &OrgId) -> Result<Vec<(MembershipRecord, UserRecord)>, Error> {
         let rows = sqlx::query(concat!(
-            "SELECT m.org_id, o.name AS org_name, m.user_id, m.role, \
+            "SELECT m.org_id, o.name AS org_name, o.kind AS org_kind, m.user_id, m.role, \
              CAST(NULL AS TEXT) AS via_provider, ",
             "u.id, u.email, u.display_name, u.password_hash, u.totp_secret, u.totp_last_step, ",
             "u.created_at, u.disabled_at FROM memberships m ",
@@ -713,6 +716,8 @@ fn membership_from(row: &AnyRow) -> Result<MembershipRecord, Error> {
     Ok(MembershipRecord {
         org_id: c.org("org_id")?,
         org_name: c.text("org_name")?,
+        org_kind: OrgKind::parse(&c.text("org_kind")?)
+            .ok_or_else(|| Error::corrupt("organisations.kind", "genre inconnu"))?,
         user_id: c.text("user_id")?,
         role: Role::parse(&c.text("role")?).map_err(|e| Error::corrupt("memberships.role", e))?,
         via_provider: c
