@@ -3,7 +3,11 @@
 //! prints the throughput. Files are read into memory first, so that only the engine is timed
 //! (no file system, no report); `vigie mail scan --jobs 1` adds those.
 //!
-//! `cargo run --release -p vigie-scan --example scan_messages -- DIR [PASSES]`
+//! `cargo run --release -p vigie-scan --example scan_messages -- DIR [PASSES] [DUMP]`
+//!
+//! With `DUMP`, everything the scan found in each message (header facts, values, documents,
+//! images, unreadable parts) is also written to that file, one block per message in file-name
+//! order: diffing two dumps shows whether a change to the engine changed any result.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -33,10 +37,15 @@ fn main() {
         std::process::exit(2);
     };
     let passes: usize = args.next().and_then(|p| p.parse().ok()).unwrap_or(3);
+    let dump = args.next();
     let mut paths = Vec::new();
     files(Path::new(&dir), &mut paths);
     paths.sort();
-    let messages: Vec<Vec<u8>> = paths.iter().filter_map(|p| std::fs::read(p).ok()).collect();
+    paths.retain(|p| p.is_file());
+    let messages: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|p| std::fs::read(p).unwrap_or_default())
+        .collect();
     let bytes: usize = messages.iter().map(Vec::len).sum();
     let detector = Detector::new();
     let limits = Limits::default();
@@ -51,6 +60,17 @@ fn main() {
             documents += scan.documents.len();
         }
         times.push(start.elapsed().as_secs_f64());
+    }
+    if let Some(dump) = dump {
+        let mut out = String::new();
+        for (path, raw) in paths.iter().zip(&messages) {
+            let scan = scan_message(raw, &detector, &limits);
+            out.push_str(&format!("== {}\n{scan:#?}\n", path.display()));
+        }
+        if let Err(e) = std::fs::write(&dump, out) {
+            eprintln!("écriture de {dump} impossible : {e}");
+            std::process::exit(1);
+        }
     }
     times.sort_by(f64::total_cmp);
     let mib = bytes as f64 / 1048576.0;

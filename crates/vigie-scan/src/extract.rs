@@ -130,9 +130,9 @@ fn is_image_magic(bytes: &[u8]) -> bool {
 /// Decodes bytes as UTF-8, falling back to Windows-1252 (what French senders use when the
 /// label is missing or wrong). Never fails.
 pub fn decode_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
+    match crate::utf8::str_from_utf8(bytes) {
+        Some(s) => s.to_owned(),
+        None => bytes.iter().map(|&b| windows_1252(b)).collect(),
     }
 }
 
@@ -194,7 +194,7 @@ pub fn repair_mislabelled_utf8(text: &str) -> Option<String> {
         };
         bytes.push(byte);
     }
-    String::from_utf8(bytes).ok()
+    crate::utf8::string(bytes)
 }
 
 /// Whether `text` contains « Ã », « Â » or « â€ »: « Ã » and « Â » start nearly every accented

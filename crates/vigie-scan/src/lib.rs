@@ -19,5 +19,6 @@ pub mod extract;
 pub mod mask;
 pub mod message;
 pub mod mime;
+mod utf8;
 
 pub use detect::{Confidence, Detection, Detector, Kind};

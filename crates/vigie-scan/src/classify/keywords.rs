@@ -181,7 +181,10 @@ struct Scanner {
     /// Class of every raw byte (bytes that act the same in every mode share one).
     classes: [u8; 256],
     /// `transitions[state + class]` is the next state; states are premultiplied by `stride`.
-    transitions: Vec<u32>,
+    /// A power-of-two length ([`TABLE_LEN`], the unused end is zeros): the search masks its
+    /// index instead of checking it, one instruction instead of a compare, a branch and the
+    /// table's length kept in a register (the search loop ran out of registers).
+    transitions: Box<[u32]>,
     stride: u32,
     /// States from here on are matches (they are numbered last).
     first_match: u32,
@@ -191,7 +194,15 @@ struct Scanner {
     lens: Vec<u32>,
     /// Longest keyword.
     max_len: usize,
+    /// Entries of `transitions` the automaton needs (at most [`TABLE_LEN`]; read by a test).
+    #[cfg_attr(not(test), allow(dead_code))]
+    table_needed: usize,
 }
+
+/// Length of the transition table: a power of two above what the keywords of the rules need
+/// (188,370 entries for 100 keywords; a test checks that they fit). 1 MiB of address space,
+/// of which only the used part is ever touched.
+const TABLE_LEN: usize = 1 << 18;
 
 /// Marks the absent trie edges while building.
 const NONE: u32 = u32::MAX;
@@ -323,7 +334,7 @@ impl Scanner {
                 .copied()
                 .unwrap_or(0)
         };
-        let mut transitions = vec![0u32; order.len() * stride];
+        let mut transitions = vec![0u32; (order.len() * stride).max(TABLE_LEN)];
         for (i, &(s, m)) in order.iter().enumerate() {
             for (k, sig) in signatures.iter().enumerate() {
                 let target = match sig.get(m as usize).copied().unwrap_or(Act::Reset) {
@@ -347,22 +358,19 @@ impl Scanner {
             .collect();
         Scanner {
             classes,
-            transitions,
+            // Keywords that would not fit lose their longest states rather than panic; the
+            // `keywords_fit_the_table` test keeps that from ever happening.
+            transitions: {
+                transitions.truncate(TABLE_LEN);
+                transitions.into_boxed_slice()
+            },
+            table_needed: order.len() * stride,
             stride: stride as u32,
             first_match: (first_match * stride) as u32,
             outputs,
             lens: words.iter().map(|w| w.len() as u32).collect(),
             max_len: words.iter().map(|w| w.len()).max().unwrap_or(0),
         }
-    }
-
-    #[inline(always)]
-    fn step(&self, state: u32, b: u8) -> u32 {
-        let class = self.classes.get(usize::from(b)).copied().unwrap_or(0);
-        self.transitions
-            .get((state + u32::from(class)) as usize)
-            .copied()
-            .unwrap_or(0)
     }
 
     /// How many bytes a stretch is read before its start: enough for the longest keyword in
@@ -395,6 +403,18 @@ impl Scanner {
     fn find(&self, text: &[u8], out: &mut Vec<Occurrence>) {
         out.clear();
         let fm = self.first_match;
+        // The tables as locals, so that the loop keeps them in registers (read through `self`
+        // they were reloaded at every step), and the class lookup of a byte, which can never
+        // be out of bounds, without a bounds check.
+        let classes: &[u8; 256] = &self.classes;
+        // Always `TABLE_LEN` long (see `Scanner::new`).
+        let Ok(transitions) = <&[u32; TABLE_LEN]>::try_from(&*self.transitions) else {
+            return;
+        };
+        let step = |state: u32, b: u8| -> u32 {
+            let class = classes[usize::from(b)];
+            transitions[(state + u32::from(class)) as usize & (TABLE_LEN - 1)]
+        };
         // Four stretches in lockstep, when they are long enough to pay for their warm-up.
         let q = text.len() / 4;
         let (head, tail) = if q >= 4 * self.warm_up() {
@@ -402,18 +422,20 @@ impl Scanner {
             for (k, state) in states.iter_mut().enumerate().skip(1) {
                 let from = (k * q).saturating_sub(self.warm_up());
                 for &b in text.get(from..k * q).unwrap_or(&[]) {
-                    *state = self.step(*state, b);
+                    *state = step(*state, b);
                 }
             }
             let [mut s0, mut s1, mut s2, mut s3] = states;
             let (a, rest) = text.split_at(q);
             let (b, rest) = rest.split_at(q);
             let (c, d) = rest.split_at(q);
-            for (i, (((&x0, &x1), &x2), &x3)) in a.iter().zip(b).zip(c).zip(d).enumerate() {
-                s0 = self.step(s0, x0);
-                s1 = self.step(s1, x1);
-                s2 = self.step(s2, x2);
-                s3 = self.step(s3, x3);
+            let d = d.get(..q).unwrap_or(&[]);
+            for i in 0..q.min(d.len()) {
+                // In bounds: `a`, `b` and `c` are `q` long, `d` at least `i + 1`.
+                s0 = step(s0, a[i]);
+                s1 = step(s1, b[i]);
+                s2 = step(s2, c[i]);
+                s3 = step(s3, d[i]);
                 if (s0 >= fm) | (s1 >= fm) | (s2 >= fm) | (s3 >= fm) {
                     for (k, s) in [s0, s1, s2, s3].into_iter().enumerate() {
                         if s >= fm {
@@ -429,7 +451,7 @@ impl Scanner {
         // What is left: the whole text when it is short, the end of the last stretch.
         let mut s = head;
         for (i, &b) in text.iter().enumerate().skip(tail) {
-            s = self.step(s, b);
+            s = step(s, b);
             if s >= fm {
                 self.record(text, s, i + 1, out);
             }
@@ -586,6 +608,13 @@ impl Hits {
 // Tests fail by panicking.
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
+    #[test]
+    fn keywords_fit_the_table() {
+        let set = &super::super::KEYWORDS.set;
+        assert!(set.scanner.table_needed <= super::TABLE_LEN);
+        assert_eq!(set.scanner.transitions.len(), super::TABLE_LEN);
+    }
+
     use super::*;
 
     fn set() -> KeywordSet {

@@ -102,11 +102,9 @@ fn decode_charset<'a>(bytes: Cow<'a, [u8]>, charset: Option<&str>) -> Cow<'a, st
     }
     match (bytes, charset.and_then(|c| charset_decoder(c.as_bytes()))) {
         (Cow::Owned(vec), Some(decoder)) => decoder(&vec).into(),
-        (Cow::Owned(vec), None) => String::from_utf8(vec)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-            .into(),
+        (Cow::Owned(vec), None) => crate::utf8::string_lossy(vec).into(),
         (Cow::Borrowed(bytes), Some(decoder)) => decoder(bytes).into(),
-        (Cow::Borrowed(bytes), None) => String::from_utf8_lossy(bytes),
+        (Cow::Borrowed(bytes), None) => crate::utf8::lossy(bytes),
     }
 }
 
@@ -187,7 +185,7 @@ fn decode_windows_1252(table: &ByteTable, bytes: &[u8]) -> String {
         rest = tail;
     }
     // Valid by construction (ASCII and whole characters).
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    crate::utf8::string_lossy(out)
 }
 
 /// Length of the ASCII stretch at the start of `bytes`, 8 bytes at a time.
@@ -274,6 +272,16 @@ pub(super) fn decode_quoted_printable(input: &[u8]) -> Option<Vec<u8>> {
             if run > 0 {
                 out.extend_from_slice(rest.get(..run).unwrap_or(&[]));
                 i += run;
+                continue;
+            }
+            // A whole escape (`=C3`), the usual case, decoded at once: what the three steps
+            // of the state machine below would do.
+            if let [b'=', high, low, ..] = rest
+                && let (Some(high), Some(low)) = (hex(*high), hex(*low))
+            {
+                out.push((high << 4) | low);
+                mark = out.len();
+                i += 3;
                 continue;
             }
         }
