@@ -9,7 +9,7 @@
 //! reported on its own.
 
 use super::checksum::mod97_alnum;
-use super::text::{Collected, at, collect, cut_mask, cuts_within, is_alnum, is_digit, is_letter};
+use super::text::{Collected, at, collect, cut_mask, is_alnum, is_digit, is_letter};
 
 /// IBAN length of each country of the SWIFT IBAN registry (release 2024-2025), plus the
 /// territories the registry lists under their parent country (Åland, French overseas
@@ -188,21 +188,36 @@ pub(crate) fn iban_at(bytes: &[u8], start: usize) -> Option<Collected> {
     let a = super::text::at(bytes, start);
     let b = super::text::at(bytes, start + 1);
     let len = iban_length(a, b)?;
-    let c = collect(bytes, start, len)?;
+    // The check digits come right after the country letters, in the same group or, when the
+    // letters stand alone (« FR 76 »), at the start of the next one (any other layout has a
+    // boundary `collect` refuses below): two digits, or no IBAN (`iban_valid`). Checked
+    // first because « de 8 h » and « de 14 » start like German IBANs.
+    let check = if is_alnum(at(bytes, start + 2)) {
+        start + 2
+    } else {
+        super::text::joint_after(bytes, start + 2)?.next
+    };
+    if !is_digit(at(bytes, check)) || !is_digit(at(bytes, check + 1)) {
+        return None;
+    }
     // Prose protection: « de 12 rue des Lilas… » starts like a German IBAN, and one such run in
     // 97 passes mod 97 if its length happens to fit. Printed IBANs are cut every 4 characters
     // (a line break may replace any of those cuts, « FR 76 » may set the country apart, and
     // French ones are also written by RIB fields), and their BBANs are mostly digits (even
-    // Malta's, the most lettered, has more digits than letters).
-    let allowed = if matches!(c.as_slice().get(..2), Some(b"FR" | b"MC")) {
+    // Malta's, the most lettered, has more digits than letters). (`a` and `b` are letters, so
+    // the first group holds them: they are the first two characters collected.)
+    let allowed = if matches!(
+        [a.to_ascii_uppercase(), b.to_ascii_uppercase()],
+        [b'F', b'R'] | [b'M', b'C']
+    ) {
         IBAN_CUTS | IBAN_FR_RIB_CUTS
     } else {
         IBAN_CUTS
     };
+    let c = collect(bytes, start, len, allowed)?;
     let bban = c.as_slice().get(4..).unwrap_or(&[]);
     let letters = bban.iter().filter(|&&b| is_letter(b)).count();
-    (letters * 2 <= bban.len() && cuts_within(c.cuts, allowed) && iban_valid(c.as_slice()))
-        .then_some(c)
+    (letters * 2 <= bban.len() && iban_valid(c.as_slice())).then_some(c)
 }
 
 /// Group boundaries of a printed IBAN: every 4 characters, and after the country code.

@@ -10,7 +10,7 @@
 //! (see [`super::Detector`]): these functions only say whether the digits are right.
 
 use super::checksum::{digit_sum, luhn_valid};
-use super::text::{Collected, all_digits, collect, cut_mask, cuts_within, parse_u64};
+use super::text::{Collected, all_digits, collect, cut_mask, parse_u64};
 
 /// Group boundaries of « 732 829 320 ».
 pub(crate) const SIREN_CUTS: u64 = cut_mask(&[3, 6]);
@@ -60,8 +60,8 @@ pub(crate) fn vat_at(bytes: &[u8], start: usize) -> Option<Collected> {
     {
         return None;
     }
-    let c = collect(bytes, start, 13)?;
-    (cuts_within(c.cuts, VAT_CUTS) && vat_valid(c.as_slice())).then_some(c)
+    let c = collect(bytes, start, 13, VAT_CUTS)?;
+    vat_valid(c.as_slice()).then_some(c)
 }
 
 #[cfg(test)]

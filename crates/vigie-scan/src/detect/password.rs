@@ -162,7 +162,7 @@ impl PasswordIndex {
             tails.insert(tail_key(s.as_bytes(), s.len()));
         }
         PasswordIndex {
-            ac: build_automaton(all.iter().map(String::as_str)),
+            ac: build_automaton(all.iter().map(String::as_str), None),
             tails,
         }
     }
@@ -374,7 +374,13 @@ fn contains_ci(hay: &[u8], needle: &str) -> bool {
 fn line_ends_after(bytes: &[u8], from: usize) -> bool {
     let mut s = from;
     for _ in 0..8 {
-        s += blank_len(bytes, s);
+        // Runs at every separator: stop at the first byte that is not a blank (the next
+        // steps would stay there).
+        let w = blank_len(bytes, s);
+        if w == 0 {
+            break;
+        }
+        s += w;
     }
     s >= bytes.len() || matches!(at(bytes, s), b'\r' | b'\n')
 }

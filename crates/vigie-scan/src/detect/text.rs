@@ -16,6 +16,9 @@ pub(crate) const MAX_GROUP_LEN: usize = 34;
 /// Most characters a run keeps: more than any identifier, so that a value followed by other
 /// digit groups is still seen whole.
 pub(crate) const MAX_RUN_CHARS: usize = 64;
+/// Size of [`Run`]'s character buffer: a power of two above `MAX_RUN_CHARS + MAX_GROUP_LEN`.
+const RUN_BUF: usize = 128;
+const _: () = assert!(RUN_BUF.is_power_of_two() && RUN_BUF > MAX_RUN_CHARS + MAX_GROUP_LEN);
 /// Most groups a run keeps.
 pub(crate) const MAX_RUN_GROUPS: usize = 24;
 /// Longest separator between two groups, in bytes (table gaps included).
@@ -23,7 +26,9 @@ const MAX_JOINT: usize = 32;
 
 const DIGIT: u8 = 1;
 const UPPER: u8 = 2;
+/// `LOWER << 3` is 0x20, the bit that makes an ASCII letter lower case.
 const LOWER: u8 = 4;
+const _: () = assert!(LOWER << 3 == 0x20);
 const ALNUM: u8 = DIGIT | UPPER | LOWER;
 
 /// ASCII class of every byte. Non-ASCII bytes are never alphanumeric here: identifiers are
@@ -111,11 +116,26 @@ fn nibble3_bytes(w: u64) -> u64 {
     t.wrapping_sub(ONES) & !t & HIGHS
 }
 
-/// Reads 8 bytes at `i` as a little-endian word (byte `i` in the low bits).
+/// Whether a byte of `chunk` is in `0x30..=0x3F`, as [`nibble3_bytes`] would find.
+///
+/// Why a fold over a fixed-size array: the compiler turns it into a few vector instructions
+/// (two compares and a mask on x86-64), about three times fewer than [`nibble3_bytes`] on four
+/// words; most chunks of prose hold no candidate and are skipped on this test alone.
 #[inline(always)]
-fn word(bytes: &[u8], i: usize) -> Option<u64> {
-    let chunk = bytes.get(i..i.checked_add(8)?)?;
-    <[u8; 8]>::try_from(chunk).ok().map(u64::from_le_bytes)
+fn any_nibble3(chunk: &[u8; 32]) -> bool {
+    chunk.iter().fold(false, |any, &b| any | (b & 0xF0 == 0x30))
+}
+
+/// The four little-endian words of a chunk (byte 0 in the low bits of the first).
+#[inline(always)]
+fn chunk_words(chunk: &[u8; 32]) -> [u64; 4] {
+    let mut w = [0u64; 4];
+    for (w, bytes) in w.iter_mut().zip(chunk.chunks_exact(8)) {
+        if let Ok(b) = <[u8; 8]>::try_from(bytes) {
+            *w = u64::from_le_bytes(b);
+        }
+    }
+    w
 }
 
 /// Position of the next trigger byte at or after `from` (a fresh [`Triggers`]).
@@ -126,10 +146,11 @@ pub(crate) fn next_trigger(bytes: &[u8], from: usize) -> Option<usize> {
 
 /// The search for the next trigger byte, for a scan that moves forward.
 ///
-/// Why words: French prose is mostly letters and blanks; testing 8 bytes with five integer
-/// operations (and 32 bytes per branch) skips it at several GB/s without `unsafe` or
-/// target-specific code. Candidates in `0x30..=0x3F` are then checked exactly (`;`, `<`, `>`
-/// and `?` are not triggers).
+/// Why chunks and words: French prose is mostly letters and blanks; one test per 32-byte chunk
+/// ([`any_nibble3`], a few vector instructions) skips it at several GB/s without `unsafe` or
+/// target-specific code. In a chunk that holds candidates (bytes in `0x30..=0x3F`), each
+/// 8-byte word gives their positions with five integer operations ([`nibble3_bytes`]), and
+/// they are then checked exactly (`;`, `<`, `>` and `?` are not triggers).
 ///
 /// Why a state: it keeps the candidates of the last word it read, so that the next call,
 /// usually a few bytes further in text dense with digits and `=` (headers,
@@ -160,31 +181,26 @@ impl Triggers {
             }
             i = self.base + 8;
         }
-        while let (Some(w0), Some(w1), Some(w2), Some(w3)) = (
-            word(bytes, i),
-            word(bytes, i + 8),
-            word(bytes, i + 16),
-            word(bytes, i + 24),
-        ) {
-            let m = [
-                nibble3_bytes(w0),
-                nibble3_bytes(w1),
-                nibble3_bytes(w2),
-                nibble3_bytes(w3),
-            ];
-            if m.iter().any(|&x| x != 0) {
-                for (n, &mask) in m.iter().enumerate() {
-                    let mut mask = mask;
-                    while mask != 0 {
-                        let k = i + n * 8 + (mask.trailing_zeros() / 8) as usize;
-                        if is_trigger(at(bytes, k)) {
-                            self.base = i + n * 8;
-                            self.end = self.base + 8;
-                            self.mask = mask;
-                            return Some(k);
-                        }
-                        mask &= mask - 1;
+        while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<32>) {
+            if !any_nibble3(chunk) {
+                i += 32;
+                continue;
+            }
+            for (n, mask) in chunk_words(chunk)
+                .map(nibble3_bytes)
+                .into_iter()
+                .enumerate()
+            {
+                let mut mask = mask;
+                while mask != 0 {
+                    let k = i + n * 8 + (mask.trailing_zeros() / 8) as usize;
+                    if is_trigger(at(bytes, k)) {
+                        self.base = i + n * 8;
+                        self.end = self.base + 8;
+                        self.mask = mask;
+                        return Some(k);
                     }
+                    mask &= mask - 1;
                 }
             }
             i += 32;
@@ -231,6 +247,10 @@ pub(crate) fn group_start(bytes: &[u8], p: usize) -> Option<usize> {
 /// Why: raw mail is full of such tokens, one or two per quoted-printable escape (« tr=C3=A9s »
 /// stops the loop on `3` and on `9`), and building a run for each cost more than the rest of
 /// the scan.
+///
+/// The scan loop makes this test in [`short_group`], with the others it makes on the same
+/// bytes; this function is its definition, for the tests.
+#[cfg(test)]
 pub(crate) fn lone_short_token(bytes: &[u8], start: usize) -> Option<usize> {
     let mut e = start;
     while is_alnum(at(bytes, e)) {
@@ -241,6 +261,74 @@ pub(crate) fn lone_short_token(bytes: &[u8], start: usize) -> Option<usize> {
     }
     (e - start != 5 && joint_after(bytes, e).is_none() && joint_before(bytes, start).is_none())
         .then_some(e)
+}
+
+/// What the scan loop can tell of the group starting at `start` (holding a digit) without
+/// building its run: see [`short_group`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Short {
+    /// A lone short token (`lone_short_token`), ending here: nothing can be found in it.
+    Lone(usize),
+    /// A short number that is the only group of its run: it starts with a digit, is shorter
+    /// than [`super::MIN_LEN`] and is not 5 characters long, and the group joined after it,
+    /// if any, is one [`Run::build`] does not keep (no digit, or too long). It ends at `end`;
+    /// `before` is `joint_before(bytes, start)`.
+    Alone {
+        end: usize,
+        before: Option<(usize, bool)>,
+    },
+    /// Anything else: the run must be built.
+    Other,
+}
+
+/// Sorts the group starting at `start` into [`Short`], reading at most two groups.
+///
+/// Why: most digit groups of a message are short numbers among words (« le 12 mars »,
+/// « à 14h »). Such a run holds no numeric value (too short) nor the code banque of a
+/// labelled RIB (not 5 characters), and its group starts with a digit, so not with an IBAN or
+/// VAT number either: only the country letters of one, just before it, are left to look at.
+/// Building the run and walking through it for that cost several times more.
+pub(crate) fn short_group(bytes: &[u8], start: usize) -> Short {
+    let mut e = start;
+    while is_alnum(at(bytes, e)) {
+        e += 1;
+        if e - start >= super::MIN_LEN {
+            return Short::Other;
+        }
+    }
+    if e - start == 5 {
+        return Short::Other;
+    }
+    let digit_first = is_digit(at(bytes, start));
+    match joint_after(bytes, e) {
+        None => match joint_before(bytes, start) {
+            None => Short::Lone(e),
+            before if digit_first => Short::Alone { end: e, before },
+            _ => Short::Other,
+        },
+        // The run goes on only if the next group holds a digit and is not too long to be
+        // kept (`Run::build`).
+        Some(j) if digit_first && !run_goes_on(bytes, j.next) => Short::Alone {
+            end: e,
+            before: joint_before(bytes, start),
+        },
+        Some(_) => Short::Other,
+    }
+}
+
+/// Whether [`Run::build`] keeps the group starting at `k` after a first one: it holds a digit
+/// and is at most [`MAX_GROUP_LEN`] long.
+fn run_goes_on(bytes: &[u8], k: usize) -> bool {
+    let mut e = k;
+    let mut digit = false;
+    while is_alnum(at(bytes, e)) {
+        if e - k == MAX_GROUP_LEN {
+            return false;
+        }
+        digit |= is_digit(at(bytes, e));
+        e += 1;
+    }
+    digit
 }
 
 /// How two groups are joined.
@@ -270,24 +358,34 @@ pub(crate) fn blank_len(bytes: &[u8], k: usize) -> usize {
 /// Accepted: one `.` or `-` directly between two alphanumerics (« 362.521.879 »,
 /// « 4970-1012 »), or blanks with at most one line break (optionally followed by the `>`
 /// quote marks of a reply) and at most one `|` table bar.
+#[inline]
 pub(crate) fn joint_after(bytes: &[u8], end: usize) -> Option<Joint> {
-    let b0 = at(bytes, end);
-    // Most groups end on a byte that starts no joint (`,`, `=`, `)`, a letter...): say so at
-    // once, this runs for every digit group of the text. (The reading below would stop at
-    // that first byte and find nothing either.)
-    if !matches!(
-        b0,
-        b'.' | b'-' | b' ' | b'\t' | b'\n' | b'\r' | b'|' | 0xC2 | 0xE2
-    ) {
-        return None;
-    }
-    if b0 == b'.' || b0 == b'-' {
-        let next = end + 1;
-        return is_alnum(at(bytes, next)).then_some(Joint {
-            next,
+    // This runs for every digit group of the text: the usual answers are given here, inlined,
+    // and only longer joints are read out of line.
+    match at(bytes, end) {
+        // A dot or dash joins only what it touches.
+        b'.' | b'-' => {
+            let next = end + 1;
+            is_alnum(at(bytes, next)).then_some(Joint {
+                next,
+                strong: false,
+            })
+        }
+        // One space between two groups, as in prose (« le 12 mars »): what the reading below
+        // would find.
+        b' ' if is_alnum(at(bytes, end + 1)) => Some(Joint {
+            next: end + 1,
             strong: false,
-        });
+        }),
+        b' ' | b'\t' | b'\n' | b'\r' | b'|' | 0xC2 | 0xE2 => long_joint_after(bytes, end),
+        // Most groups end on a byte that starts no joint (`,`, `=`, `)`, a letter...).
+        _ => None,
     }
+}
+
+/// [`joint_after`] from a byte that may start blanks, a line break or a table bar.
+#[inline(never)]
+fn long_joint_after(bytes: &[u8], end: usize) -> Option<Joint> {
     let mut k = end;
     let mut blanks = 0u32;
     let mut newline = false;
@@ -334,19 +432,23 @@ pub(crate) fn joint_after(bytes: &[u8], end: usize) -> Option<Joint> {
 
 /// The separator before a group starting at `start`, when another alphanumeric group precedes
 /// it: the end of that group and whether the joint is strong. Mirror of [`joint_after`].
+#[inline]
 pub(crate) fn joint_before(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
     let p = start.checked_sub(1)?;
-    let b0 = at(bytes, p);
-    // The mirror of the quick refusal of `joint_after` (the loop below would stop at once).
-    if !matches!(
-        b0,
-        b'.' | b'-' | b' ' | b'\t' | b'\n' | b'\r' | b'|' | b'>' | 0xA0 | 0x87 | 0x89 | 0xAF
-    ) {
-        return None;
+    // The mirror of the quick answers of `joint_after`.
+    match at(bytes, p) {
+        b'.' | b'-' => is_alnum(before(bytes, p)).then_some((p, false)),
+        b' ' if is_alnum(before(bytes, p)) => Some((p, false)),
+        b' ' | b'\t' | b'\n' | b'\r' | b'|' | b'>' | 0xA0 | 0x87 | 0x89 | 0xAF => {
+            long_joint_before(bytes, start)
+        }
+        _ => None,
     }
-    if b0 == b'.' || b0 == b'-' {
-        return is_alnum(before(bytes, p)).then_some((p, false));
-    }
+}
+
+/// [`joint_before`] from a byte that may end blanks, a line break, a table bar or quote marks.
+#[inline(never)]
+fn long_joint_before(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
     let mut k = start;
     let mut blanks = 0u32;
     let mut newline = false;
@@ -462,8 +564,8 @@ fn slash_number_at(bytes: &[u8], start: usize) -> Option<usize> {
 /// Such a group is never part of an identifier (a value cannot end glued to `/`), so a value
 /// just before it is still alone: a PDF table row « CNI n° 170389142814 1/3 » reaches the
 /// detectors with single spaces between its cells. Out of line, like [`slash_tail_before`]:
-/// rarely reached, and keeping [`left_clear`] and [`right_clear`] small keeps them inlined in
-/// the scan loop.
+/// rarely reached, and keeping [`left_clear_with`] and [`right_clear_with`] small keeps them
+/// inlined in the scan loop.
 #[inline(never)]
 fn slash_head_at(bytes: &[u8], start: usize) -> bool {
     slash_number_at(bytes, start).is_some()
@@ -481,18 +583,31 @@ fn slash_tail_before(bytes: &[u8], end: usize) -> bool {
     s < end && slash_number_at(bytes, s) == Some(end)
 }
 
+/// [`left_clear_with`], reading the joint itself.
+#[cfg(test)]
+pub(crate) fn left_clear(bytes: &[u8], start: usize) -> bool {
+    left_clear_with(bytes, start, || joint_before(bytes, start))
+}
+
 /// Whether a value may start at `start`: it is not the tail of a longer number (another digit
 /// group joined by a weak separator, a decimal part), nor glued to `+` (international phone),
 /// `/` (dates, paths), `_`, `@`, `#`, `&` or `\`. A date or fraction before it (« né le
 /// 27/09/1955 170389142814 ») is not part of it.
-pub(crate) fn left_clear(bytes: &[u8], start: usize) -> bool {
+///
+/// `joint` gives `joint_before(bytes, start)`: the engine often knows it already.
+#[inline]
+pub(crate) fn left_clear_with(
+    bytes: &[u8],
+    start: usize,
+    joint: impl FnOnce() -> Option<(usize, bool)>,
+) -> bool {
     match before(bytes, start) {
         b'+' | b'/' | b'\\' | b'_' | b'@' | b'#' | b'&' => return false,
         b',' if is_digit(before(bytes, start.saturating_sub(1))) => return false,
         b if b >= 0x80 && word_char_before(bytes, start) => return false,
         _ => {}
     }
-    match joint_before(bytes, start) {
+    match joint() {
         None => true,
         Some((prev_end, strong)) => {
             strong || !group_before_has_digit(bytes, prev_end) || slash_tail_before(bytes, prev_end)
@@ -500,10 +615,19 @@ pub(crate) fn left_clear(bytes: &[u8], start: usize) -> bool {
     }
 }
 
+/// [`right_clear_with`], reading the joint itself.
+#[cfg(test)]
+pub(crate) fn right_clear(bytes: &[u8], end: usize) -> bool {
+    right_clear_with(bytes, end, joint_after(bytes, end))
+}
+
 /// Whether a value may end at `end`: not followed by more digits joined weakly, a decimal
 /// part, `/`, `%`, `@`, `_`, `\`, or a currency (« 362 521 879 € » is an amount). A date or
 /// fraction after it (« CNI n° 170389142814 1/3 ») is not part of it.
-pub(crate) fn right_clear(bytes: &[u8], end: usize) -> bool {
+///
+/// `joint` is `joint_after(bytes, end)`: a [`Run`] keeps it for each of its groups.
+#[inline]
+pub(crate) fn right_clear_with(bytes: &[u8], end: usize, joint: Option<Joint>) -> bool {
     match at(bytes, end) {
         b'/' | b'\\' | b'_' | b'@' | b'%' => return false,
         b',' if is_digit(at(bytes, end + 1)) => return false,
@@ -512,7 +636,7 @@ pub(crate) fn right_clear(bytes: &[u8], end: usize) -> bool {
     if currency_follows(bytes, end) {
         return false;
     }
-    match joint_after(bytes, end) {
+    match joint {
         None => true,
         Some(j) => {
             j.strong || !group_after_has_digit(bytes, j.next) || slash_head_at(bytes, j.next)
@@ -552,10 +676,17 @@ fn currency_follows(bytes: &[u8], end: usize) -> bool {
         || (word(b"euros") && !is_letter(at(bytes, k + 5)))
 }
 
-/// When the group starting at `start` is preceded by a lone two-letter group (« FR 76 3000… »,
-/// « FR 40 303 265 045 », « FR⏎40303265045 »), the start of those two letters.
+/// [`letter_pair_before_with`], reading the joint itself.
+#[cfg(test)]
 pub(crate) fn letter_pair_before(bytes: &[u8], start: usize) -> Option<usize> {
-    let (prev_end, _) = joint_before(bytes, start)?;
+    letter_pair_before_with(bytes, joint_before(bytes, start))
+}
+
+/// When the group starting at `start` is preceded by a lone two-letter group (« FR 76 3000… »,
+/// « FR 40 303 265 045 », « FR⏎40303265045 »), the start of those two letters. `joint` is
+/// `joint_before(bytes, start)`, which the engine has already read.
+pub(crate) fn letter_pair_before_with(bytes: &[u8], joint: Option<(usize, bool)>) -> Option<usize> {
+    let (prev_end, _) = joint?;
     let s = prev_end.checked_sub(2)?;
     (is_letter(at(bytes, s)) && is_letter(at(bytes, s + 1)) && !word_char_before(bytes, s))
         .then_some(s)
@@ -600,9 +731,13 @@ impl Collected {
 }
 
 /// Reads exactly `want` alphanumerics from `start` across joints, ending at a group end (so
-/// « FR76…189 12 » gives the IBAN but « FR76…18912 » gives nothing). Letters-only groups are
-/// allowed (« GB29 NWBK 6016… »).
-pub(crate) fn collect(bytes: &[u8], start: usize, want: usize) -> Option<Collected> {
+/// « FR76…189 12 » gives the IBAN but « FR76…18912 » gives nothing), with group boundaries
+/// only where `allowed` has a bit ([`cut_mask`]). Letters-only groups are allowed (« GB29 NWBK
+/// 6016… »).
+///
+/// Why the cuts are checked here: in prose, « de 15 jours » starts like a German IBAN; it is
+/// given up at its first misplaced boundary instead of after reading 22 characters.
+pub(crate) fn collect(bytes: &[u8], start: usize, want: usize, allowed: u64) -> Option<Collected> {
     let mut c = Collected {
         chars: [0; 40],
         len: 0,
@@ -634,7 +769,11 @@ pub(crate) fn collect(bytes: &[u8], start: usize, want: usize) -> Option<Collect
             c.end = e;
             return Some(c);
         }
-        c.cuts |= 1u64 << c.len;
+        let cut = 1u64 << c.len;
+        if !cuts_within(cut, allowed) {
+            return None;
+        }
+        c.cuts |= cut;
         k = joint_after(bytes, e)?.next;
     }
 }
@@ -648,6 +787,9 @@ pub(crate) struct Group {
     pub off: usize,
     pub len: usize,
     pub starts_with_letter: bool,
+    /// `joint_after(bytes, end)`, read while building the run (whether or not the run goes
+    /// on across it): [`right_clear_with`] needs it again at every value ending here.
+    pub after: Option<Joint>,
 }
 
 /// Digit-holding groups joined by separators, starting where the main loop found a digit.
@@ -655,7 +797,11 @@ pub(crate) struct Group {
 /// It is reused from one run to the next (no allocation in the scan loop).
 #[derive(Debug, Clone)]
 pub(crate) struct Run {
-    chars: [u8; MAX_RUN_CHARS],
+    /// Characters of the groups; only the first `n_chars` count. The buffer also holds the
+    /// group being read past them (at most [`MAX_GROUP_LEN`] + 1 bytes), so that the group is
+    /// copied while it is read, and its size is a power of two, so that a masked index needs
+    /// no bounds check.
+    chars: [u8; RUN_BUF],
     n_chars: usize,
     groups: [Group; MAX_RUN_GROUPS],
     n_groups: usize,
@@ -666,7 +812,7 @@ pub(crate) struct Run {
 impl Default for Run {
     fn default() -> Self {
         Run {
-            chars: [0; MAX_RUN_CHARS],
+            chars: [0; RUN_BUF],
             n_chars: 0,
             groups: [Group::default(); MAX_RUN_GROUPS],
             n_groups: 0,
@@ -683,12 +829,26 @@ impl Run {
         self.end = start;
         let mut k = start;
         loop {
+            // One pass over the group: its length, whether it holds a digit, and its
+            // characters, copied (upper-cased) past the run's characters so far. They only
+            // count once `n_chars` covers them, after the checks below.
             let mut e = k;
-            let mut digit = false;
-            while is_alnum(at(bytes, e)) && e - k <= MAX_GROUP_LEN {
-                digit |= is_digit(at(bytes, e));
+            let mut classes = 0;
+            loop {
+                let b = at(bytes, e);
+                let c = class(b);
+                if c & ALNUM == 0 || e - k > MAX_GROUP_LEN {
+                    break;
+                }
+                classes |= c;
+                // In bounds without the mask (`n_chars` <= 64, `e - k` <= 34): it only spares
+                // the check. Lower-case letters lose their 0x20 bit.
+                if let Some(slot) = self.chars.get_mut((self.n_chars + e - k) & (RUN_BUF - 1)) {
+                    *slot = b ^ ((c & LOWER) << 3);
+                }
                 e += 1;
             }
+            let digit = classes & DIGIT != 0;
             let len = e - k;
             if len > MAX_GROUP_LEN {
                 if self.n_groups == 0 {
@@ -703,15 +863,8 @@ impl Run {
             {
                 return;
             }
+            let after = joint_after(bytes, e);
             let off = self.n_chars;
-            for (slot, &b) in self
-                .chars
-                .iter_mut()
-                .skip(off)
-                .zip(bytes.get(k..e).unwrap_or(&[]))
-            {
-                *slot = b.to_ascii_uppercase();
-            }
             self.n_chars += len;
             if let Some(g) = self.groups.get_mut(self.n_groups) {
                 *g = Group {
@@ -720,11 +873,12 @@ impl Run {
                     off,
                     len,
                     starts_with_letter: is_letter(at(bytes, k)),
+                    after,
                 };
             }
             self.n_groups += 1;
             self.end = e;
-            match joint_after(bytes, e) {
+            match after {
                 Some(j) => k = j.next,
                 None => return,
             }
@@ -798,7 +952,12 @@ pub(crate) fn all_digits(s: &[u8]) -> bool {
 
 /// The normalised value as a `String` (the bytes are upper-case ASCII alphanumerics).
 pub(crate) fn to_value(chars: &[u8]) -> String {
-    chars.iter().map(|&b| char::from(b)).collect()
+    // ASCII bytes are their own UTF-8: one copy instead of a push per character. (Any other
+    // byte would be read as the Latin-1 character of that value, as before.)
+    match std::str::from_utf8(chars) {
+        Ok(s) if s.is_ascii() => s.to_owned(),
+        _ => chars.iter().map(|&b| char::from(b)).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -824,6 +983,16 @@ mod tests {
         assert_eq!(next_trigger(&s, 0), Some(77), "near-misses are skipped");
     }
 
+    /// Boundary masks for `collect_refuses_cuts_early`: any, IBAN, VAT, French IBAN by RIB
+    /// fields, none.
+    const ALLOWED_CUTS: &[u64] = &[
+        u64::MAX,
+        cut_mask(&[2, 4, 8, 12, 16, 20, 24]),
+        cut_mask(&[2, 4, 7, 10]),
+        cut_mask(&[4, 9, 14, 25]),
+        0,
+    ];
+
     proptest::proptest! {
         /// A forward scan with [`Triggers`] finds what fresh [`next_trigger`] calls find.
         #[test]
@@ -836,6 +1005,59 @@ mod tests {
             for step in steps {
                 proptest::prop_assert_eq!(t.next(&text, pos), next_trigger(&text, pos));
                 pos += step;
+            }
+        }
+
+        /// The answers `joint_after` and `joint_before` give inline are those of the full
+        /// reading (which, from a byte that starts or ends no joint, stops at once).
+        #[test]
+        fn quick_joints_read_as_the_long_ones(parts in proptest::collection::vec(proptest::sample::select(&[
+            " ", "  ", "\t", "\n", "\r\n", "\r", "|", ">", ".", "-", "a", "Z", "7", "42", ",",
+            "\u{a0}", "\u{202f}", "\u{2009}", "\u{2007}", "é", "€", "\u{2028}",
+        ][..]), 0..16)) {
+            let text = parts.concat();
+            let bytes = text.as_bytes();
+            for k in 0..=bytes.len() + 1 {
+                if !matches!(at(bytes, k), b'.' | b'-') {
+                    proptest::prop_assert_eq!(joint_after(bytes, k), long_joint_after(bytes, k), "{:?} {}", text, k);
+                }
+                if !matches!(before(bytes, k), b'.' | b'-') && k > 0 {
+                    proptest::prop_assert_eq!(joint_before(bytes, k), long_joint_before(bytes, k), "{:?} {}", text, k);
+                }
+            }
+        }
+
+        /// `collect` gives up at the first boundary outside `allowed`: what reading on and
+        /// checking the boundaries at the end would refuse.
+        #[test]
+        fn collect_refuses_cuts_early(
+            parts in proptest::collection::vec(proptest::sample::select(&[
+                "FR", "76", "3000", "6000", "30006", " ", "-", ".", "\n", "ab", "DE89", "8", "14h",
+                "00012345678", "  ", "x", "GB29", "NWBK",
+            ][..]), 0..12),
+            want in proptest::sample::select(&[4usize, 13, 15, 22, 27][..]),
+            allowed in proptest::sample::select(ALLOWED_CUTS),
+        ) {
+            let text = parts.concat();
+            let bytes = text.as_bytes();
+            let key = |c: Collected| (c.as_slice().to_vec(), c.end, c.cuts);
+            for s in 0..bytes.len() {
+                let early = collect(bytes, s, want, allowed).map(key);
+                let late = collect(bytes, s, want, u64::MAX)
+                    .filter(|c| cuts_within(c.cuts, allowed))
+                    .map(key);
+                proptest::prop_assert_eq!(early, late, "{:?} {}", text, s);
+            }
+        }
+    }
+
+    #[test]
+    fn chunk_test_is_exact() {
+        for b in 0..=255u8 {
+            for i in 0..32 {
+                let mut chunk = [b'a'; 32];
+                chunk[i] = b;
+                assert_eq!(any_nibble3(&chunk), b >> 4 == 3, "{b:#x} at {i}");
             }
         }
     }
@@ -934,12 +1156,17 @@ mod tests {
         assert_eq!(run.chars(0, 4), b"40303265045");
         assert_eq!(run.cuts(0, 4), cut_mask(&[2, 5, 8]));
         assert_eq!(letter_pair_before(s, 3), Some(0));
-        let c = collect(s, 0, 13).unwrap();
+        let all = u64::MAX;
+        let c = collect(s, 0, 13, all).unwrap();
         assert_eq!(c.as_slice(), b"FR40303265045");
         assert_eq!(c.end, 17);
-        assert!(collect(s, 0, 12).is_none(), "must end at a group end");
+        assert!(collect(s, 0, 12, all).is_none(), "must end at a group end");
         assert!(
-            collect(s, 0, 14).is_none(),
+            collect(s, 0, 13, cut_mask(&[2, 4, 7])).is_none(),
+            "a boundary outside the allowed ones"
+        );
+        assert!(
+            collect(s, 0, 14, all).is_none(),
             "« et » holds no digit but is too long"
         );
     }
