@@ -26,27 +26,24 @@ pub(crate) fn lossy(bytes: &[u8]) -> Cow<'_, str> {
 
 /// `String::from_utf8(bytes)`, or its lossy version when the bytes are not valid UTF-8.
 pub(crate) fn string_lossy(bytes: Vec<u8>) -> String {
-    match simdutf8::basic::from_utf8(&bytes) {
-        Ok(_) => {
-            // SAFETY: `simdutf8` has just checked that `bytes` is valid UTF-8, which is the
-            // whole contract of `from_utf8_unchecked`. Validating again with the standard
-            // library would double the cost this module exists to remove.
-            #[allow(unsafe_code)]
-            unsafe {
-                String::from_utf8_unchecked(bytes)
-            }
-        }
-        Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    valid_string(bytes).unwrap_or_else(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// `String::from_utf8(bytes).ok()`.
 pub(crate) fn string(bytes: Vec<u8>) -> Option<String> {
-    if simdutf8::basic::from_utf8(&bytes).is_ok() {
-        Some(string_lossy(bytes))
-    } else {
-        None
+    valid_string(bytes).ok()
+}
+
+/// The bytes as a `String` when they are valid UTF-8, validated once; the bytes back otherwise.
+fn valid_string(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
+    if simdutf8::basic::from_utf8(&bytes).is_err() {
+        return Err(bytes);
     }
+    // SAFETY: `simdutf8` has just checked that `bytes` is valid UTF-8, which is the whole
+    // contract of `from_utf8_unchecked`. Validating again with the standard library would
+    // double the cost this module exists to remove.
+    #[allow(unsafe_code)]
+    Ok(unsafe { String::from_utf8_unchecked(bytes) })
 }
 
 #[cfg(test)]
