@@ -219,38 +219,52 @@ fn windows_1252_table(label: &str) -> Option<&'static ByteTable> {
     if known { WINDOWS_1252.as_ref() } else { None }
 }
 
-/// Windows-1252 bytes to text: ASCII stretches copied whole, other bytes through the table.
+/// Windows-1252 bytes to text: ASCII stretches copied 8 bytes at a time, other bytes through
+/// the table.
 fn decode_windows_1252(table: &ByteTable, bytes: &[u8]) -> String {
     let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 8);
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let ascii = ascii_len(rest);
-        let (run, tail) = rest.split_at(ascii);
-        out.extend_from_slice(run);
-        let Some((&b, tail)) = tail.split_first() else {
+    let mut i = 0;
+    while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
+        i += copy_until(&mut out, rest, |w| w & HIGHS);
+        // The byte the 8-byte copy stopped at, or one of the last 7: through the table (which
+        // maps ASCII to itself, as its construction checks).
+        let Some(&b) = bytes.get(i) else {
             break;
         };
         if let Some(&(len, utf8)) = table.get(usize::from(b)) {
             out.extend_from_slice(utf8.get(..usize::from(len)).unwrap_or(&[]));
         }
-        rest = tail;
+        i += 1;
     }
     // Valid by construction (ASCII and whole characters).
     crate::utf8::string_lossy(out)
 }
 
-/// Length of the ASCII stretch at the start of `bytes`, 8 bytes at a time.
-fn ascii_len(bytes: &[u8]) -> usize {
-    let mut n = 0;
-    for chunk in bytes.chunks_exact(8) {
-        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([0x80; 8]));
-        if w & HIGHS != 0 {
-            return n + ((w & HIGHS).trailing_zeros() / 8) as usize;
+/// Appends the bytes of `input` to `out` up to the first byte that `special` flags (it gets 8
+/// bytes as a little-endian word and returns the high bit of each byte to stop at), 8 at a
+/// time, and returns how many it appended. It also stops less than 8 bytes before the end of
+/// `input`: the caller takes the rest one byte at a time.
+///
+/// Each step appends all 8 bytes (one store, as the length is known) and takes back the ones
+/// past a stop: `extend_from_slice` with the length of each stretch called `memcpy` for every
+/// stretch, and French text has an accent (an escape, a non-ASCII byte) every dozen bytes.
+#[inline(always)]
+fn copy_until(out: &mut Vec<u8>, input: &[u8], special: impl Fn(u64) -> u64) -> usize {
+    let mut copied = 0;
+    while let Some(chunk) = input
+        .get(copied..copied + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
+        out.extend_from_slice(&chunk);
+        let stop = special(u64::from_le_bytes(chunk));
+        if stop != 0 {
+            let n = (stop.trailing_zeros() / 8) as usize;
+            out.truncate(out.len() - (8 - n));
+            return copied + n;
         }
-        n += 8;
+        copied += 8;
     }
-    let rest = bytes.get(n..).unwrap_or(&[]);
-    n + rest.iter().position(|&b| b >= 0x80).unwrap_or(rest.len())
+    copied
 }
 
 /// The value of a hexadecimal digit, as mail-parser reads it.
@@ -277,24 +291,11 @@ fn bytes_equal(w: u64, b: u8) -> u64 {
     x.wrapping_sub(ONES) & !x & HIGHS
 }
 
-/// Length of the stretch at the start of `input` without `=`, `\n` or `\r`, 8 bytes at a
-/// time: quoted-printable French has an escape every dozen bytes, too often for `memchr3`'s
-/// set-up to pay.
-fn plain_len(input: &[u8]) -> usize {
-    let mut n = 0;
-    for chunk in input.chunks_exact(8) {
-        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([b'='; 8]));
-        let special = bytes_equal(w, b'=') | bytes_equal(w, b'\n') | bytes_equal(w, b'\r');
-        if special != 0 {
-            return n + (special.trailing_zeros() / 8) as usize;
-        }
-        n += 8;
-    }
-    let rest = input.get(n..).unwrap_or(&[]);
-    n + rest
-        .iter()
-        .position(|&b| matches!(b, b'=' | b'\n' | b'\r'))
-        .unwrap_or(rest.len())
+/// The bytes of `w` where a quoted-printable body stops being copied as it is: `=`, `\n`,
+/// `\r`.
+#[inline(always)]
+fn qp_special(w: u64) -> u64 {
+    bytes_equal(w, b'=') | bytes_equal(w, b'\n') | bytes_equal(w, b'\r')
 }
 
 /// `MessageStream::decode_quoted_printable_mime` over a whole body without a boundary, to the
@@ -318,13 +319,12 @@ pub(super) fn decode_quoted_printable(input: &[u8]) -> Option<Vec<u8>> {
     let mut i = 0;
     while let Some(rest) = input.get(i..).filter(|r| !r.is_empty()) {
         if state == State::Plain {
-            // Ordinary bytes up to the next `=`, `\n` or `\r`, copied whole.
-            let run = plain_len(rest);
-            if run > 0 {
-                out.extend_from_slice(rest.get(..run).unwrap_or(&[]));
-                i += run;
-                continue;
-            }
+            // Ordinary bytes up to the next `=`, `\n` or `\r`, 8 at a time; the byte there
+            // (or one of the last 7 bytes) goes through the state machine.
+            i += copy_until(&mut out, rest, qp_special);
+            let Some(rest) = input.get(i..).filter(|r| !r.is_empty()) else {
+                break;
+            };
             // A whole escape (`=C3`), the usual case, decoded at once: what the three steps
             // of the state machine below would do.
             if let [b'=', high, low, ..] = rest
@@ -336,7 +336,10 @@ pub(super) fn decode_quoted_printable(input: &[u8]) -> Option<Vec<u8>> {
                 continue;
             }
         }
-        let ch = rest.first().copied().unwrap_or(0);
+        // `i` may have moved in the plain stretch above.
+        let Some(&ch) = input.get(i) else {
+            break;
+        };
         match ch {
             b'=' => {
                 if state != State::Plain {
@@ -447,6 +450,39 @@ mod tests {
             b'-', 0xC3, 0xE9, 0x80, b'a',
         ][..]), 0..200)) {
             proptest::prop_assert_eq!(decode_quoted_printable(&input), mail_parser_qp(&input));
+        }
+
+        /// Mostly plain stretches, long enough for the 8-byte copies, with an escape, a line
+        /// break or a blank now and then.
+        #[test]
+        fn quoted_printable_long_runs_as_mail_parser(pieces in proptest::collection::vec(
+            proptest::prop_oneof![
+                4 => "[a-z0-9 .,']{1,30}",
+                1 => proptest::strategy::Strategy::prop_map(
+                    proptest::sample::select(vec!["=C3=A9", "=\n", "=\r\n", "\n", "\r\n", "  \n", "=E9", "=", "=4", "\t"]),
+                    str::to_owned,
+                ),
+            ],
+            0..40,
+        )) {
+            let input = pieces.concat().into_bytes();
+            proptest::prop_assert_eq!(decode_quoted_printable(&input), mail_parser_qp(&input));
+        }
+
+        #[test]
+        fn windows_1252_long_ascii_as_mail_parser(pieces in proptest::collection::vec(
+            proptest::prop_oneof![
+                4 => proptest::collection::vec(0u8..0x80, 1..30),
+                1 => proptest::collection::vec(0x80u8..=0xFF, 1..3),
+            ],
+            0..30,
+        )) {
+            let input = pieces.concat();
+            let decoder = charset_decoder(b"iso-8859-1").unwrap();
+            proptest::prop_assert_eq!(
+                decode_windows_1252(windows_1252_table("iso-8859-1").unwrap(), &input),
+                decoder(&input)
+            );
         }
 
         #[test]
