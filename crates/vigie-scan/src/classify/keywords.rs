@@ -180,13 +180,14 @@ pub(super) struct Occurrence {
 struct Scanner {
     /// Class of every raw byte (bytes that act the same in every mode share one).
     classes: [u8; 256],
-    /// `transitions[state + class]` is the next state; states are premultiplied by `stride`.
+    /// `transitions[state + class]` is the next state; states are premultiplied by `stride`,
+    /// and a match state also carries [`MATCH_BIT`].
     /// A power-of-two length ([`TABLE_LEN`], the unused end is zeros): the search masks its
     /// index instead of checking it, one instruction instead of a compare, a branch and the
     /// table's length kept in a register (the search loop ran out of registers).
     transitions: Box<[u32]>,
     stride: u32,
-    /// States from here on are matches (they are numbered last).
+    /// States from here on are matches (they are numbered last; without [`MATCH_BIT`]).
     first_match: u32,
     /// Keywords ending at each match state, by `(state - first_match) / stride`.
     outputs: Vec<Vec<u16>>,
@@ -203,6 +204,12 @@ struct Scanner {
 /// (188,370 entries for 100 keywords; a test checks that they fit). 1 MiB of address space,
 /// of which only the used part is ever touched.
 const TABLE_LEN: usize = 1 << 18;
+
+/// Set in the transitions to a match state. The search masks a state with `TABLE_LEN - 1`
+/// before indexing, which drops the bit, so telling a match takes an `or` and one test for
+/// four stretches, where comparing each state with the first match state took two
+/// instructions per state.
+const MATCH_BIT: u32 = 1 << 31;
 
 /// Marks the absent trie edges while building.
 const NONE: u32 = u32::MAX;
@@ -346,7 +353,8 @@ impl Scanner {
                     }
                 };
                 if let Some(slot) = transitions.get_mut(i * stride + k) {
-                    *slot = target;
+                    let is_match = target as usize >= first_match * stride;
+                    *slot = target | if is_match { MATCH_BIT } else { 0 };
                 }
             }
         }
@@ -384,7 +392,7 @@ impl Scanner {
     /// Records the keywords of match state `state`, ending at byte `end`.
     #[inline(never)]
     fn record(&self, text: &[u8], state: u32, end: usize, out: &mut Vec<Occurrence>) {
-        let k = ((state - self.first_match) / self.stride) as usize;
+        let k = (((state & !MATCH_BIT) - self.first_match) / self.stride) as usize;
         for &id in self.outputs.get(k).map(Vec::as_slice).unwrap_or(&[]) {
             let mut start = end;
             for _ in 0..self.lens.get(usize::from(id)).copied().unwrap_or(0) {
@@ -402,7 +410,6 @@ impl Scanner {
     /// sorted by start, longest first at the same start.
     fn find(&self, text: &[u8], out: &mut Vec<Occurrence>) {
         out.clear();
-        let fm = self.first_match;
         // The tables as locals, so that the loop keeps them in registers (read through `self`
         // they were reloaded at every step), and the class lookup of a byte, which can never
         // be out of bounds, without a bounds check.
@@ -436,9 +443,9 @@ impl Scanner {
                 s1 = step(s1, b[i]);
                 s2 = step(s2, c[i]);
                 s3 = step(s3, d[i]);
-                if (s0 >= fm) | (s1 >= fm) | (s2 >= fm) | (s3 >= fm) {
+                if (s0 | s1 | s2 | s3) & MATCH_BIT != 0 {
                     for (k, s) in [s0, s1, s2, s3].into_iter().enumerate() {
-                        if s >= fm {
+                        if s & MATCH_BIT != 0 {
                             self.record(text, s, k * q + i + 1, out);
                         }
                     }
@@ -452,7 +459,7 @@ impl Scanner {
         let mut s = head;
         for (i, &b) in text.iter().enumerate().skip(tail) {
             s = step(s, b);
-            if s >= fm {
+            if s & MATCH_BIT != 0 {
                 self.record(text, s, i + 1, out);
             }
         }
