@@ -409,10 +409,19 @@ fn bytes_equal(w: u64, b: u8) -> u64 {
 }
 
 /// The bytes of `w` where a quoted-printable body stops being copied as it is: `=`, `\n`,
-/// `\r`.
+/// `\r`, and the other control bytes below `\r` (tab, form feed...: rare in text, and the
+/// state machine copies them as they are), which one comparison finds with the line ends.
+/// Exact for the first byte flagged, which is the only one used.
 #[inline(always)]
 fn qp_special(w: u64) -> u64 {
-    bytes_equal(w, b'=') | bytes_equal(w, b'\n') | bytes_equal(w, b'\r')
+    bytes_equal(w, b'=') | bytes_below(w, b'\r' + 1)
+}
+
+/// High bit set in the first byte of `w` below `n` (at most 128); bytes after it may be
+/// flagged wrongly (a borrow), those before it never are.
+#[inline(always)]
+fn bytes_below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS
 }
 
 /// `MessageStream::decode_quoted_printable_mime` over a whole body without a boundary, to the
@@ -436,20 +445,20 @@ pub(super) fn decode_quoted_printable(input: &[u8]) -> Option<Vec<u8>> {
     let mut i = 0;
     while let Some(rest) = input.get(i..).filter(|r| !r.is_empty()) {
         if state == State::Plain {
-            // Ordinary bytes up to the next `=`, `\n` or `\r`, 8 at a time; the byte there
-            // (or one of the last 7 bytes) goes through the state machine.
+            // Ordinary bytes up to the next `=`, `\n` or `\r` (see `qp_special`), 8 at a time;
+            // the byte there (or one of the last 7 bytes) goes through the state machine.
             i += copy_until(&mut out, rest, qp_special);
-            let Some(rest) = input.get(i..).filter(|r| !r.is_empty()) else {
-                break;
-            };
-            // A whole escape (`=C3`), the usual case, decoded at once: what the three steps
-            // of the state machine below would do.
-            if let [b'=', high, low, ..] = rest
-                && let (Some(high), Some(low)) = (hex(*high), hex(*low))
+            // Whole escapes (`=C3=A9`), the usual case, decoded at once: what the three steps
+            // of the state machine below would do for each.
+            let escapes_from = i;
+            while let Some(&[b'=', high, low]) = input.get(i..i + 3)
+                && let (Some(high), Some(low)) = (hex(high), hex(low))
             {
                 out.push((high << 4) | low);
-                mark = out.len();
                 i += 3;
+            }
+            if i > escapes_from {
+                mark = out.len();
                 continue;
             }
         }
