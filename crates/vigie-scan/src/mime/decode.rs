@@ -349,7 +349,10 @@ fn decode_windows_1252(table: &ByteTable, bytes: &[u8]) -> String {
             break;
         };
         if let Some(&(len, utf8)) = table.get(usize::from(b)) {
-            out.extend_from_slice(utf8.get(..usize::from(len)).unwrap_or(&[]));
+            // All three bytes, then the ones past the character taken back: a copy of a
+            // known length is two stores, one of 1 to 3 bytes was a `memcpy` call.
+            out.extend_from_slice(&utf8);
+            out.truncate(out.len() - (3 - usize::from(len).min(3)));
         }
         i += 1;
     }
