@@ -70,7 +70,13 @@ pub fn scan_message(raw: &[u8], detector: &Detector, limits: &Limits) -> Message
             detector.scan(&text, &mut detections);
             let scanned = classify::Scanned::new(&text);
             if part.location == "body" && body_context.len() < 16 * 1024 {
-                let piece = text.get(..text.len().min(16 * 1024)).unwrap_or("");
+                // Cut at a character boundary (`get` at a cut inside a character gave nothing,
+                // and the body no context).
+                let mut cut = text.len().min(16 * 1024);
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let piece = text.get(..cut).unwrap_or("");
                 if !piece.is_empty() {
                     body_scanned = body_context
                         .is_empty()
@@ -164,4 +170,70 @@ pub fn scan_message(raw: &[u8], detector: &Detector, limits: &Limits) -> Message
     }
     scan.meta = meta;
     scan
+}
+
+#[cfg(test)]
+// Tests fail by panicking.
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+
+    /// A message whose body says what its attachment is, and a picture with a generic name.
+    fn body_and_picture(body: &str) -> Vec<u8> {
+        // A PNG signature and zeros, 50,001 bytes, in base64 76 characters a line.
+        let encoded = format!("iVBORw0KGgoA{}", "AAAA".repeat(16_664));
+        let lines: Vec<&str> = encoded
+            .as_bytes()
+            .chunks(76)
+            .map(|line| std::str::from_utf8(line).unwrap())
+            .collect();
+        let picture = lines.join("\r\n");
+        format!(
+            "From: a@example.fr\r\nSubject: Document\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n\
+             --B\r\nContent-Type: text/plain; charset=utf-8\r\n\
+             Content-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n\
+             --B\r\nContent-Type: image/png; name=\"scan001.png\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{picture}\r\n--B--\r\n"
+        )
+        .into_bytes()
+    }
+
+    fn picture_category(body: &str) -> Option<Category> {
+        let scan = scan_message(
+            &body_and_picture(body),
+            &Detector::new(),
+            &Limits::default(),
+        );
+        assert_eq!(
+            scan.images.len(),
+            1,
+            "{:?} {:?} {:?}",
+            scan.images,
+            scan.problems,
+            scan.documents
+        );
+        scan.documents
+            .iter()
+            .find(|d| d.location.starts_with("attachment:"))
+            .map(|d| d.category)
+    }
+
+    #[test]
+    fn a_picture_is_named_by_the_body() {
+        let said = "Voici ma signature scannée pour le registre.";
+        assert_eq!(picture_category(said), Some(Category::SignatureOrStamp));
+        assert_eq!(picture_category("Bonne journée."), None);
+    }
+
+    /// The body context is cut at 16 KiB; a cut inside a character used to drop it whole.
+    #[test]
+    fn a_long_body_cut_inside_a_character_still_names_the_picture() {
+        let said = "Voici ma signature scannée pour le registre.\n";
+        let mut body = said.to_owned();
+        body.push_str(&"x".repeat(16 * 1024 - 1 - said.len()));
+        body.push_str("é et la suite du courrier.");
+        assert!(!body.is_char_boundary(16 * 1024));
+        assert_eq!(picture_category(&body), Some(Category::SignatureOrStamp));
+    }
 }

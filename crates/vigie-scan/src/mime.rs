@@ -162,10 +162,14 @@ fn walk_message(
         if seen_body.contains(&id) {
             continue;
         }
-        seen_body.push(id);
         let Some(part) = message.parts.get(id as usize) else {
             continue;
         };
+        // mail-parser also lists inline images (a signature pasted in the mail) among the
+        // bodies, and among the attachments: those are read below, as attachments.
+        if matches!(part.body, PartType::Text(_) | PartType::Html(_)) {
+            seen_body.push(id);
+        }
         let text = match &part.body {
             PartType::Text(t) => match extract::repair_mislabelled_utf8(t) {
                 Some(repaired) => Cow::Owned(repaired),
