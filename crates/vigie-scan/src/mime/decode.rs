@@ -19,7 +19,8 @@
 //!   `windows-1252`, `us-ascii` and their aliases through a table taken from mail-parser's
 //!   own decoder at start-up (ASCII stretches copied whole), other charsets through
 //!   mail-parser's decoders, UTF-8 validated by `simdutf8` ([`crate::utf8`]);
-//! - [`mime_part`]: an unencoded part, taken at once when it runs to the end of the message.
+//! - [`mime_part`]: an unencoded part, up to the first `--boundary` found at once, or to the
+//!   end of the message.
 //!
 //! The tests check every function against mail-parser's, property tests included.
 
@@ -231,10 +232,10 @@ pub(super) fn mime_part<'x>(
     stream: &mut MessageStream<'x>,
     boundary: &[u8],
 ) -> (usize, Cow<'x, [u8]>) {
-    if !boundary.is_empty() {
-        return stream.mime_part(boundary);
-    }
     let start = stream.offset();
+    if !boundary.is_empty() {
+        return mime_part_to_boundary(stream, boundary);
+    }
     // The same checkpoint as mail-parser's, and the stream at the end (as in
     // `decode_quoted_printable_mime`).
     stream.checkpoint();
@@ -242,6 +243,42 @@ pub(super) fn mime_part<'x>(
     (
         stream.offset(),
         Cow::Borrowed(stream.bytes(start..stream.len())),
+    )
+}
+
+/// `MessageStream::mime_part(boundary)` with a boundary: mail-parser checks, at every `-`
+/// that follows a `-`, whether the boundary comes next, so the part ends at the first
+/// `--boundary`, found here at once (`memmem`). The part ends before the line break that
+/// precedes it (`\r\n` or `\n`), or at the dashes when no line break does.
+fn mime_part_to_boundary<'x>(
+    stream: &mut MessageStream<'x>,
+    boundary: &[u8],
+) -> (usize, Cow<'x, [u8]>) {
+    let start = stream.offset();
+    let rest = stream.bytes(start..stream.len());
+    stream.checkpoint();
+    let mut needle = Vec::with_capacity(boundary.len() + 2);
+    needle.extend_from_slice(b"--");
+    needle.extend_from_slice(boundary);
+    let Some(dash) = memchr::memmem::find(rest, &needle) else {
+        stream.restore();
+        return (usize::MAX, Cow::Borrowed(rest));
+    };
+    let byte = |i: usize| rest.get(i).copied();
+    // mail-parser's end: the last line break before the dashes when it is just before them
+    // (the start of the part when the dashes begin it), else the dashes.
+    let end = match dash.checked_sub(1) {
+        None => 0,
+        Some(newline) if byte(newline) == Some(b'\n') => match newline.checked_sub(1) {
+            Some(cr) if byte(cr) == Some(b'\r') => cr,
+            _ => newline,
+        },
+        Some(_) => dash,
+    };
+    stream.skip_bytes(dash + needle.len());
+    (
+        start + end,
+        Cow::Borrowed(rest.get(..end).unwrap_or_default()),
     )
 }
 
@@ -776,6 +813,30 @@ mod tests {
             assert_eq!(
                 run_qp(data, start, b"", mime_part),
                 run_qp(data, start, b"", MessageStream::mime_part)
+            );
+        }
+    }
+
+    #[test]
+    fn mime_part_with_boundary_as_mail_parser() {
+        for (data, start) in [
+            (&b"body\r\n--XX\r\nnext"[..], 0),
+            (b"body\n--XX--\n", 0),
+            (b"body--XX", 0),
+            (b"--XX", 0),
+            (b"\n--XX", 0),
+            (b"\r\n--XX", 0),
+            (b"hdr\r\n\r\n--XX", 5),
+            (b"a---XX", 0),
+            (b"a\r--XX", 0),
+            (b"no boundary\r\n--X", 0),
+            (b"", 0),
+        ] {
+            assert_eq!(
+                run_qp(data, start, b"XX", mime_part),
+                run_qp(data, start, b"XX", MessageStream::mime_part),
+                "{:?}",
+                String::from_utf8_lossy(data)
             );
         }
     }

@@ -10,8 +10,8 @@
 //! (`src/parsers/message.rs`, © Stalwart Labs LLC, Apache-2.0 OR MIT, notice above), written
 //! against mail-parser's public API (`MessageStream`'s public methods, the public fields of
 //! `Message` and `MessagePart`). The headers are still parsed by mail-parser, with the same
-//! [`MessageParser`] and so the same configuration, and so are unencoded parts within a
-//! multipart. What differs, to the same result ([`super::decode`]):
+//! [`MessageParser`] and so the same configuration. What differs, to the same result
+//! ([`super::decode`]):
 //!
 //! - quoted-printable parts: mail-parser pushes them byte by byte into a vector grown from
 //!   128 bytes (`decode_quoted_printable_mime`); on the 10 MB benchmark corpus (callgrind,
@@ -22,8 +22,9 @@
 //! - the charset decoding of text parts: Windows-1252 by table, UTF-8 validated by
 //!   `simdutf8`, where mail-parser decodes character by character (`decoder_cp1252`, 6.7 M on
 //!   the same corpus) and validates with the standard library;
-//! - an unencoded part without a boundary (a single-part message) is the rest of the message,
-//!   taken at once where mail-parser walks to its end byte by byte.
+//! - an unencoded part: up to the first `--boundary`, found at once (`memmem`), or without a
+//!   boundary (a single-part message) the rest of the message, where mail-parser walks to
+//!   either byte by byte.
 //!
 //! This replaces a shortcut that did the same for single-part `text/plain` messages only (and
 //! parsed the headers of every other message twice): parsing the corpus went from 176 M
