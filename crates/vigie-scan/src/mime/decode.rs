@@ -227,7 +227,7 @@ pub(super) fn decode_base64_mime<'x>(
 
 /// `MessageStream::mime_part(boundary)` (a part without transfer encoding) to the same result.
 /// Without a boundary (a message of one part) it is the rest of the message as it is, which
-/// mail-parser walks to byte by byte; with a boundary, mail-parser's own function.
+/// mail-parser walks to byte by byte; with a boundary, see [`mime_part_to_boundary`].
 pub(super) fn mime_part<'x>(
     stream: &mut MessageStream<'x>,
     boundary: &[u8],
