@@ -803,38 +803,28 @@ mod tests {
     ];
 
     #[test]
-    fn mime_part_without_boundary_as_mail_parser() {
-        for (data, start) in [
-            (&b""[..], 0),
-            (b"a", 0),
-            (b"a", 1),
-            (b"hdr\r\n\r\nbody\r\n--X", 5),
+    fn mime_part_examples_as_mail_parser() {
+        let without: &[u8] = b"";
+        for (data, start, boundary) in [
+            (&b""[..], 0, without),
+            (b"a", 0, without),
+            (b"a", 1, without),
+            (b"hdr\r\n\r\nbody\r\n--X", 5, without),
+            (b"body\r\n--XX\r\nnext", 0, b"XX"),
+            (b"body\n--XX--\n", 0, b"XX"),
+            (b"body--XX", 0, b"XX"),
+            (b"--XX", 0, b"XX"),
+            (b"\n--XX", 0, b"XX"),
+            (b"\r\n--XX", 0, b"XX"),
+            (b"hdr\r\n\r\n--XX", 5, b"XX"),
+            (b"a---XX", 0, b"XX"),
+            (b"a\r--XX", 0, b"XX"),
+            (b"no boundary\r\n--X", 0, b"XX"),
+            (b"", 0, b"XX"),
         ] {
             assert_eq!(
-                run_qp(data, start, b"", mime_part),
-                run_qp(data, start, b"", MessageStream::mime_part)
-            );
-        }
-    }
-
-    #[test]
-    fn mime_part_with_boundary_as_mail_parser() {
-        for (data, start) in [
-            (&b"body\r\n--XX\r\nnext"[..], 0),
-            (b"body\n--XX--\n", 0),
-            (b"body--XX", 0),
-            (b"--XX", 0),
-            (b"\n--XX", 0),
-            (b"\r\n--XX", 0),
-            (b"hdr\r\n\r\n--XX", 5),
-            (b"a---XX", 0),
-            (b"a\r--XX", 0),
-            (b"no boundary\r\n--X", 0),
-            (b"", 0),
-        ] {
-            assert_eq!(
-                run_qp(data, start, b"XX", mime_part),
-                run_qp(data, start, b"XX", MessageStream::mime_part),
+                run_qp(data, start, boundary, mime_part),
+                run_qp(data, start, boundary, MessageStream::mime_part),
                 "{:?}",
                 String::from_utf8_lossy(data)
             );
@@ -896,16 +886,30 @@ mod tests {
         }
     }
 
+    /// Between `len` pieces taken from `set`.
+    fn pieces(
+        set: &'static [&'static [u8]],
+        len: std::ops::Range<usize>,
+    ) -> impl proptest::strategy::Strategy<Value = Vec<&'static [u8]>> {
+        proptest::collection::vec(proptest::sample::select(set), len)
+    }
+
+    /// The pieces of `prefix` then of `body`, and where the body starts.
+    fn joined(prefix: &[&[u8]], body: &[&[u8]]) -> (Vec<u8>, usize) {
+        let mut data = prefix.concat();
+        let start = data.len();
+        data.extend_from_slice(&body.concat());
+        (data, start)
+    }
+
     proptest::proptest! {
         #[test]
         fn quoted_printable_mime_as_mail_parser(
-            prefix in proptest::collection::vec(proptest::sample::select(QP_PIECES), 0..3),
-            body in proptest::collection::vec(proptest::sample::select(QP_PIECES), 0..40),
+            prefix in pieces(QP_PIECES, 0..3),
+            body in pieces(QP_PIECES, 0..40),
             boundary in proptest::sample::select(QP_BOUNDARIES),
         ) {
-            let mut data = prefix.concat();
-            let start = data.len();
-            data.extend_from_slice(&body.concat());
+            let (data, start) = joined(&prefix, &body);
             let reference = mail_parser_qp_mime(&data, start, boundary);
             // Debug builds only: mail-parser overflows, the release build wraps (tested above).
             proptest::prop_assume!(reference.is_some());
@@ -914,13 +918,11 @@ mod tests {
 
         #[test]
         fn base64_mime_as_mail_parser(
-            prefix in proptest::collection::vec(proptest::sample::select(BASE64_PIECES), 0..3),
-            body in proptest::collection::vec(proptest::sample::select(BASE64_PIECES), 0..40),
+            prefix in pieces(BASE64_PIECES, 0..3),
+            body in pieces(BASE64_PIECES, 0..40),
             boundary in proptest::sample::select(QP_BOUNDARIES),
         ) {
-            let mut data = prefix.concat();
-            let start = data.len();
-            data.extend_from_slice(&body.concat());
+            let (data, start) = joined(&prefix, &body);
             let (ours, reference) = base64_mime_both(&data, start, boundary);
             proptest::prop_assert_eq!(ours, reference);
         }
@@ -928,8 +930,8 @@ mod tests {
         /// Long runs of digits and line ends (the pieces above give up early), then any end.
         #[test]
         fn base64_mime_long_runs_as_mail_parser(
-            body in proptest::collection::vec(proptest::sample::select(&BASE64_PIECES[..14]), 0..60),
-            end in proptest::collection::vec(proptest::sample::select(BASE64_PIECES), 0..3),
+            body in pieces(&BASE64_PIECES[..14], 0..60),
+            end in pieces(BASE64_PIECES, 0..3),
             boundary in proptest::sample::select(QP_BOUNDARIES),
         ) {
             let data = [body.concat(), end.concat()].concat();
@@ -939,13 +941,11 @@ mod tests {
 
         #[test]
         fn mime_part_as_mail_parser(
-            prefix in proptest::collection::vec(proptest::sample::select(QP_PIECES), 0..3),
-            body in proptest::collection::vec(proptest::sample::select(QP_PIECES), 0..40),
+            prefix in pieces(QP_PIECES, 0..3),
+            body in pieces(QP_PIECES, 0..40),
             boundary in proptest::sample::select(QP_BOUNDARIES),
         ) {
-            let mut data = prefix.concat();
-            let start = data.len();
-            data.extend_from_slice(&body.concat());
+            let (data, start) = joined(&prefix, &body);
             proptest::prop_assert_eq!(
                 run_qp(&data, start, boundary, mime_part),
                 run_qp(&data, start, boundary, MessageStream::mime_part)
