@@ -45,12 +45,13 @@ engine() {
   if [ ! -d "$dir/cur" ]; then
     "$corpus" bench --out "$dir" --size-mb "$BENCH_MB" --seed 1
   fi
+  # "$dir/": the corpus may be a symbolic link to one generated elsewhere.
   local bytes mb
-  bytes=$(find "$dir" -type f \( -path '*/cur/*' -o -path '*/new/*' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
+  bytes=$(find "$dir/" -type f \( -path '*/cur/*' -o -path '*/new/*' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
   mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b/1048576}')
-  echo "== (1) engine: $mb MiB in $(find "$dir" -type f \( -path '*/cur/*' -o -path '*/new/*' \) | wc -l) messages"
+  echo "== (1) engine: $mb MiB in $(find "$dir/" -type f \( -path '*/cur/*' -o -path '*/new/*' \) | wc -l) messages"
   # Warm the page cache so both tools read from memory.
-  find "$dir" -type f -exec cat {} + > /dev/null
+  find "$dir/" -type f -exec cat {} + > /dev/null
   hyperfine --warmup 1 --runs "${BENCH_RUNS:-5}" --export-json "$work/engine.json" \
     -n "vigie (1 core)" "$vigie mail scan --no-progress --jobs 1 --format json --maildir $dir --output $work/engine-report.json" \
     -n "rg (same patterns)" "rg --no-config -c -f scripts/bench-patterns.txt $dir > /dev/null || true" \
@@ -87,7 +88,7 @@ imap() {
   local user=secretariat@mairie-exemple.fr pass='Correct-Horse-42!'
   bash tests/fixtures/dovecot.sh seed "$fx" "$user" "$dir" >/dev/null
   local bytes
-  bytes=$(find "$dir" -type f \( -path '*/cur/*' -o -path '*/new/*' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
+  bytes=$(find "$dir/" -type f \( -path '*/cur/*' -o -path '*/new/*' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
   echo "== (2) IMAP: $BENCH_MESSAGES messages, $((bytes / 1048576)) MiB, Dovecot $(dovecot --version | cut -d' ' -f1)"
   cat >"$work/mbsyncrc" <<EOF
 IMAPAccount bench
