@@ -32,6 +32,21 @@ use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::decoders::quoted_printable::HEX_MAP;
 use mail_parser::parsers::MessageStream;
 
+/// Where the part starts and the bytes from there, with mail-parser's checkpoint set there:
+/// its decoders set it at the start and restore it when they give up, and the same calls
+/// leave the stream in the same state.
+fn checkpoint<'x>(stream: &mut MessageStream<'x>) -> (usize, &'x [u8]) {
+    let start = stream.offset();
+    let rest = stream.bytes(start..stream.len());
+    stream.checkpoint();
+    (start, rest)
+}
+
+/// `--boundary`, what ends a part.
+fn dashed(boundary: &[u8]) -> Vec<u8> {
+    [&b"--"[..], boundary].concat()
+}
+
 /// `MessageStream::decode_quoted_printable_mime(boundary)` to the same result: the decoded
 /// bytes, the offset where the part ends, the stream left just after the boundary (or at the
 /// end of the data without a boundary); `usize::MAX` where mail-parser gives up (no boundary
@@ -46,11 +61,7 @@ pub(super) fn decode_quoted_printable_mime<'x>(
     stream: &mut MessageStream<'x>,
     boundary: &[u8],
 ) -> (usize, Cow<'x, [u8]>) {
-    let start = stream.offset();
-    let rest = stream.bytes(start..stream.len());
-    // mail-parser sets its checkpoint at the start and restores it when it gives up: the same
-    // calls leave the stream in the same state.
-    stream.checkpoint();
+    let (start, rest) = checkpoint(stream);
     if boundary.is_empty() {
         // The rest of the message, and the stream at its end (mail-parser's stream ends one
         // step past it, which `offset()` reports as the end all the same).
@@ -62,9 +73,7 @@ pub(super) fn decode_quoted_printable_mime<'x>(
             None => give_up(stream, Vec::new()),
         };
     }
-    let mut needle = Vec::with_capacity(boundary.len() + 2);
-    needle.extend_from_slice(b"--");
-    needle.extend_from_slice(boundary);
+    let needle = dashed(boundary);
     // mail-parser checks for the boundary at every `-` that follows a `-`: the first match is
     // the first `--boundary` in the rest of the part.
     let Some((dash, stretch)) =
@@ -129,9 +138,7 @@ pub(super) fn decode_base64_mime<'x>(
             .copied()
             .unwrap_or(INVALID)
     };
-    let start = stream.offset();
-    let data = stream.bytes(start..stream.len());
-    stream.checkpoint();
+    let (start, data) = checkpoint(stream);
     let mut chunk: u32 = 0;
     let mut byte_count: u8 = 0;
     let mut buf = Vec::with_capacity(data.len() / 4 * 3);
@@ -232,18 +239,14 @@ pub(super) fn mime_part<'x>(
     stream: &mut MessageStream<'x>,
     boundary: &[u8],
 ) -> (usize, Cow<'x, [u8]>) {
-    let start = stream.offset();
     if !boundary.is_empty() {
         return mime_part_to_boundary(stream, boundary);
     }
     // The same checkpoint as mail-parser's, and the stream at the end (as in
     // `decode_quoted_printable_mime`).
-    stream.checkpoint();
+    let (_, rest) = checkpoint(stream);
     stream.seek_end();
-    (
-        stream.offset(),
-        Cow::Borrowed(stream.bytes(start..stream.len())),
-    )
+    (stream.offset(), Cow::Borrowed(rest))
 }
 
 /// `MessageStream::mime_part(boundary)` with a boundary: mail-parser checks, at every `-`
@@ -254,12 +257,8 @@ fn mime_part_to_boundary<'x>(
     stream: &mut MessageStream<'x>,
     boundary: &[u8],
 ) -> (usize, Cow<'x, [u8]>) {
-    let start = stream.offset();
-    let rest = stream.bytes(start..stream.len());
-    stream.checkpoint();
-    let mut needle = Vec::with_capacity(boundary.len() + 2);
-    needle.extend_from_slice(b"--");
-    needle.extend_from_slice(boundary);
+    let (start, rest) = checkpoint(stream);
+    let needle = dashed(boundary);
     let Some(dash) = memchr::memmem::find(rest, &needle) else {
         stream.restore();
         return (usize::MAX, Cow::Borrowed(rest));
