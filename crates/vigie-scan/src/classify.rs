@@ -383,7 +383,9 @@ impl Scanned {
     /// Reads the first [`CLASSIFY_PREFIX`] bytes of `text`.
     pub fn new(text: &str) -> Scanned {
         let text = prefix(text, CLASSIFY_PREFIX);
-        let mut occurrences = Vec::new();
+        // A few dozen occurrences is usual for a mail body: room for them at once rather
+        // than growing the vector four times.
+        let mut occurrences = Vec::with_capacity(32);
         KEYWORDS.set.find(text, &mut occurrences);
         Scanned {
             occurrences,
@@ -498,7 +500,7 @@ pub(crate) fn classify_scanned(
 }
 
 /// The first `max` bytes of `text`, cut at a character boundary.
-fn prefix(text: &str, max: usize) -> &str {
+pub(crate) fn prefix(text: &str, max: usize) -> &str {
     let mut end = text.len().min(max);
     while !text.is_char_boundary(end) {
         end -= 1;
