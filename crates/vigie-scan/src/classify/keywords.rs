@@ -202,8 +202,9 @@ struct Scanner {
 
 /// Stretches of a text scanned in lockstep. A step of the automaton waits for the one
 /// before it (a table load), so one stretch alone leaves the processor idle; five are what
-/// the registers hold (classifying 8 KiB texts: 4 stretches 1,165 MB/s, 5 1,247, 6 1,195, 7
-/// 1,133, 8 1,075, the states no longer fitting in registers).
+/// the registers hold (classifying 8 KiB texts, measured before the warm-ups ran in lockstep:
+/// 4 stretches 1,165 MB/s, 5 1,247, 6 1,195, 7 1,133, 8 1,075, the states no longer fitting
+/// in registers; with them, 5 and 6 both about 1,390).
 const STREAMS: usize = 5;
 
 /// Length of the transition table: a power of two above what the keywords of the rules need
