@@ -61,7 +61,14 @@ pub fn scan(args: &ScanArgs, data_dir_arg: Option<&Path>) -> Result<i32, Failure
         Arc::clone(&counters),
     );
     let pool = ScanPool::new(&options);
-    let source = run_scan_source(args, data_dir_arg, &pool, &counters, &interrupted);
+    let source = run_scan_source(
+        args,
+        data_dir_arg,
+        &pool,
+        &counters,
+        progress.is_shown(),
+        &interrupted,
+    );
     // Drain the pool whatever happened: what was read is scanned.
     let new_records = pool.finish();
     progress.finish();
@@ -107,6 +114,7 @@ fn run_scan_source(
     data_dir_arg: Option<&Path>,
     pool: &ScanPool,
     counters: &Arc<Counters>,
+    count_total: bool,
     interrupted: &Arc<AtomicBool>,
 ) -> Result<Source, Failure> {
     if let Some(account) = &args.account {
@@ -133,9 +141,11 @@ fn run_scan_source(
         true
     };
     let (source, skipped) = if let Some(dir) = &args.maildir {
-        counters
-            .total
-            .store(count_maildir_files(dir), Ordering::Relaxed);
+        if count_total {
+            counters
+                .total
+                .store(count_maildir_files(dir), Ordering::Relaxed);
+        }
         let skipped = vigie_mail::source::read_maildir(dir, args.folder.as_deref(), &mut submit)?;
         (dir.display().to_string(), skipped)
     } else if let Some(file) = &args.mbox {
@@ -180,7 +190,13 @@ fn count_maildir_files(dir: &Path) -> u64 {
         for e in entries.flatten() {
             let p = e.path();
             let name = e.file_name();
-            if p.is_dir() {
+            // The kind from the listing itself; a `stat` only for symbolic links (one per
+            // message was 5 % of a scan of 22,000 messages).
+            let is_dir = match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => p.is_dir(),
+            };
+            if is_dir {
                 if name != "tmp" {
                     stack.push(p);
                 }

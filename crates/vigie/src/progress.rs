@@ -23,6 +23,12 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Whether the bar is drawn: the total it shows costs a listing of the whole source, which
+    /// a scan without a bar does not pay for.
+    pub fn is_shown(&self) -> bool {
+        self.thread.is_some()
+    }
+
     /// Starts the display when `enabled` and stderr is a terminal.
     pub fn start(enabled: bool, counters: Arc<Counters>) -> Progress {
         let stop = Arc::new(AtomicBool::new(false));
