@@ -338,3 +338,33 @@ fn emit_audit(report: &AuditReport, format: Format, output: Option<&Path>) -> Re
     };
     write_output(&body, output)
 }
+
+#[cfg(test)]
+// Tests fail by panicking.
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::count_maildir_files;
+
+    /// The progress bar's total: every file of `cur` and `new` in every folder, nothing of
+    /// `tmp`, a folder reached through a symbolic link included (its kind needs a `stat`).
+    #[test]
+    fn maildir_count_reads_kinds_from_the_listing_and_follows_links() {
+        let root = tempfile::tempdir().unwrap();
+        let put = |rel: &str| {
+            let path = root.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, b"Subject: x\r\n\r\nbody").unwrap();
+        };
+        put("cur/1");
+        put("cur/2");
+        put("new/3");
+        put("tmp/being-delivered");
+        put(".Archives/cur/4");
+        put(".Archives.2019/new/5");
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(elsewhere.path().join("cur")).unwrap();
+        std::fs::write(elsewhere.path().join("cur/6"), b"x").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), root.path().join(".Lien")).unwrap();
+        assert_eq!(count_maildir_files(root.path()), 6);
+    }
+}
