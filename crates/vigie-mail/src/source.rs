@@ -45,16 +45,9 @@ pub fn read_maildir(
         }
         // Messages of `cur` then `new`, each by file name: the order of sorting whole paths,
         // without comparing them component by component.
-        let mut files: Vec<(usize, std::ffi::OsString, PathBuf)> = Vec::new();
-        for (rank, sub) in ["cur", "new"].into_iter().enumerate() {
-            if let Ok(entries) = fs::read_dir(dir.join(sub)) {
-                for entry in entries.flatten() {
-                    if is_file(&entry) {
-                        files.push((rank, entry.file_name(), entry.path()));
-                    }
-                }
-            }
-        }
+        let mut files: Vec<(usize, std::ffi::OsString, PathBuf)> = message_files(&dir)
+            .map(|(rank, entry)| (rank, entry.file_name(), entry.path()))
+            .collect();
         files.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         for (_, _, path) in files {
             match fs::read(&path) {
@@ -80,18 +73,27 @@ pub fn read_maildir(
 pub fn count_maildir_messages(root: &Path, folder_filter: Option<&str>) -> u64 {
     let mut folders = Vec::new();
     collect_maildir_folders(root, root, &mut folders, 0);
-    let mut count = 0;
-    for (name, dir) in folders {
-        if folder_filter.is_some_and(|wanted| wanted != name) {
-            continue;
-        }
-        for sub in ["cur", "new"] {
-            if let Ok(entries) = fs::read_dir(dir.join(sub)) {
-                count += entries.flatten().filter(is_file).count() as u64;
-            }
-        }
-    }
-    count
+    folders
+        .iter()
+        .filter(|(name, _)| folder_filter.is_none_or(|wanted| wanted == name))
+        .map(|(_, dir)| message_files(dir).count() as u64)
+        .sum()
+}
+
+/// The message files of one Maildir folder: the entries of `cur` (rank 0), then those of
+/// `new` (rank 1), unsorted.
+fn message_files(dir: &Path) -> impl Iterator<Item = (usize, fs::DirEntry)> + '_ {
+    ["cur", "new"]
+        .into_iter()
+        .enumerate()
+        .flat_map(move |(rank, sub)| {
+            fs::read_dir(dir.join(sub))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(is_file)
+                .map(move |entry| (rank, entry))
+        })
 }
 
 /// The kind of a directory entry, symbolic links followed. It comes from the directory
